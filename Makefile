@@ -1,0 +1,62 @@
+# The two commands of README.md: `make demo` (the main job) and `make test`.
+# Both set the machine up first and are safe to run again: Debian packages are installed
+# only when missing, and the virtual environment is rebuilt only when pyproject.toml changes.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian's `uno` module imports only in Debian's own /usr/bin/python3, so the environment is
+# built on that interpreter and sees its site-packages (for uno) behind its own packages.
+BASE_PYTHON := /usr/bin/python3
+DEB_PACKAGES := python3 python3-venv python3-uno libreoffice-writer-nogui
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEMO_PROFILE := fixtures/profiles/kenpo-years5.toml
+DEMO_RECORDS := fixtures/sample/members.csv
+DEMO_ISSUE_DATE := 2025-12-01
+
+.PHONY: help setup system demo test lint typecheck unit clean
+
+help:
+	@echo "make demo   set up, then run the main job over the sample records"
+	@echo "make test   set up, then run ruff, mypy and pytest"
+
+setup: $(VENV)/.installed
+
+system:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | system
+	@test -x $(PY) || $(BASE_PYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(PY) -m generator explain --records $(DEMO_RECORDS) --profile $(DEMO_PROFILE) \
+	  --issue-date $(DEMO_ISSUE_DATE)
+
+lint: setup
+	$(VENV)/bin/ruff check generator tests bench
+	$(VENV)/bin/ruff format --check generator tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+unit: setup
+	$(VENV)/bin/pytest
+
+test: lint typecheck
+	$(VENV)/bin/pytest --cov=generator --cov-report=term-missing:skip-covered
+	$(VENV)/bin/coverage report --include='generator/domain/*' --fail-under=95
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .coverage

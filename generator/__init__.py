@@ -1,0 +1,40 @@
+"""Documents for Japanese health insurers after the paper card (健康保険証の廃止後の帳票).
+
+The public facade: everything another system needs, and nothing else.
+"""
+
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member
+from generator.errors import (
+    ConversionError,
+    ConversionTimeoutError,
+    ConverterUnavailableError,
+    DataError,
+    GeneratorError,
+    OutputError,
+    ProfileError,
+    TemplateError,
+)
+from generator.facts import MemberFacts, decide
+from generator.profiles import Profile, load_profile
+from generator.records import load_record, parse_record, read_records
+
+__all__ = [
+    "ConversionError",
+    "ConversionTimeoutError",
+    "ConverterUnavailableError",
+    "DataError",
+    "DocumentKind",
+    "GeneratorError",
+    "Member",
+    "MemberFacts",
+    "OutputError",
+    "Profile",
+    "ProfileError",
+    "TemplateError",
+    "decide",
+    "load_profile",
+    "load_record",
+    "parse_record",
+    "read_records",
+]

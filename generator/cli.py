@@ -1,0 +1,138 @@
+"""The command line: ``python -m generator COMMAND``.
+
+Errors of the generator's tree are printed as ``Name: message`` on stderr; a bad record or
+profile exits 2, any other failure 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from generator.domain.era import to_wareki
+from generator.errors import DataError, GeneratorError, ProfileError
+from generator.facts import decide
+from generator.profiles import load_profile
+from generator.records import load_record, read_records
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print the generator's errors as ``Name: message`` and exit non-zero."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except GeneratorError as error:
+            click.echo(f"{type(error).__name__}: {error}", err=True)
+            sys.exit(2 if isinstance(error, DataError | ProfileError) else 1)
+
+    return wrapper
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+class _IsoDate(click.ParamType):  # type: ignore[type-arg]
+    name = "YYYY-MM-DD"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        return value if isinstance(value, date) else _iso_date(str(value))
+
+
+ISO_DATE = _IsoDate()
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Documents for Japanese health insurers: 資格情報のお知らせ, 資格確認書 and more."""
+
+
+def _dates_from(args: Iterable[str]) -> Iterator[str]:
+    for arg in args:
+        if arg == "-":
+            yield from (line.strip() for line in sys.stdin if line.strip())
+        else:
+            yield arg
+
+
+@main.command()
+@click.argument("dates", nargs=-1, required=True)
+@click.option("--full-width", is_flag=True, help="Full-width digits (令和７年１２月１日).")
+def wareki(dates: tuple[str, ...], full_width: bool) -> None:
+    """Print DATE<TAB>long form<TAB>initials form for each ISO date ('-' reads stdin)."""
+    failed = False
+    out = sys.stdout
+    for text in _dates_from(dates):
+        try:
+            day = _iso_date(text)
+            era_date = to_wareki(day)
+        except (click.BadParameter, ValueError) as exc:
+            message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
+            click.echo(f"wareki: {message}", err=True)
+            failed = True
+            continue
+        long_form = era_date.long(full_width=full_width)
+        out.write(f"{day.isoformat()}\t{long_form}\t{era_date.initials(full_width=full_width)}\n")
+    if failed:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--record", "record_path", type=FILE, help="One record as a JSON object.")
+@click.option(
+    "--records",
+    "records_path",
+    type=FILE,
+    help="A member file (CSV or JSON Lines): one JSON line per record.",
+)
+@click.option("--profile", "profile_path", required=True, type=FILE)
+@click.option(
+    "--issue-date",
+    type=ISO_DATE,
+    default=None,
+    help="The run's issue date (交付年月日); today when not given.",
+)
+@_reports_errors
+def explain(
+    record_path: Path | None, records_path: Path | None, profile_path: Path, issue_date: date | None
+) -> None:
+    """Print what the generator decides for a record, and why, as JSON."""  # fmt: skip
+    if (record_path is None) == (records_path is None):
+        raise click.UsageError("give exactly one of --record and --records")
+    profile = load_profile(profile_path)
+    day = issue_date or date.today()  # the one clock read of the run
+    if record_path is not None:
+        facts = decide(load_record(record_path), profile, day)
+        click.echo(json.dumps(facts.explain(), ensure_ascii=False, indent=2))
+        return
+    assert records_path is not None
+    failures = 0
+    for item in read_records(records_path):
+        try:
+            if isinstance(item, DataError):
+                raise item
+            click.echo(json.dumps(decide(item, profile, day).explain(), ensure_ascii=False))
+        except DataError as error:
+            click.echo(f"DataError: {error}", err=True)
+            failures += 1
+    if failures:
+        click.echo(f"{failures} record(s) failed", err=True)
+        sys.exit(2)

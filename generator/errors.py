@@ -1,0 +1,67 @@
+"""The one exception tree of the generator.
+
+::
+
+    GeneratorError
+    ├── DataError          a member record is wrong: names the record and the field
+    ├── ProfileError       an insurer profile is wrong: names the file and the key
+    ├── TemplateError      a DOCX template does not fit its document
+    ├── ConversionError    LibreOffice failed (ConversionTimeoutError, ConverterUnavailableError)
+    └── OutputError        an output could not be written
+
+Adapters translate the tree in one place: the CLI prints ``Name: message`` and exits
+non-zero; the HTTP API maps it to JSON bodies.
+
+Messages never carry the values of a record: names, 記号・番号 and the individual number
+(マイナンバー) must not reach a log through an error message.
+"""
+
+from __future__ import annotations
+
+
+class GeneratorError(Exception):
+    """Base of every error the generator raises on purpose."""
+
+
+class DataError(GeneratorError):
+    """A member record that cannot be used (入力データの誤り).
+
+    ``record`` is the record's ``record_id`` (or ``line N`` when the record has none) and
+    ``field`` the column at fault; ``message`` says what is wrong without echoing the value.
+    """
+
+    def __init__(self, record: str, field: str, message: str) -> None:
+        self.record = record
+        self.field = field
+        self.message = message
+        super().__init__(f"record {record}, field {field}: {message}")
+
+
+class ProfileError(GeneratorError):
+    """An insurer profile (保険者設定) that cannot be used."""
+
+    def __init__(self, source: str, key: str, message: str) -> None:
+        self.source = source
+        self.key = key
+        self.message = message
+        super().__init__(f"profile {source}, key {key}: {message}")
+
+
+class TemplateError(GeneratorError):
+    """A DOCX template that does not fit its document's context."""
+
+
+class ConversionError(GeneratorError):
+    """LibreOffice could not convert a document."""
+
+
+class ConversionTimeoutError(ConversionError):
+    """A conversion ran past its hard time limit."""
+
+
+class ConverterUnavailableError(ConversionError):
+    """LibreOffice is not installed or does not start."""
+
+
+class OutputError(GeneratorError):
+    """An output file or folder could not be written."""

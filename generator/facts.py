@@ -1,0 +1,161 @@
+"""What the generator decides for one member on one issue date, and why (判定結果).
+
+This joins the pure rules of ``domain`` with an insurer's ``Profile``. Rendering and bulk
+runs work from these facts; ``python -m generator explain`` prints them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from generator.domain import age
+from generator.domain.burden import RatioDecision, burden_ratio, printed_ratio
+from generator.domain.era import wareki_long
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member, Membership
+from generator.domain.validity import Expiry, certificate_expiry
+from generator.errors import DataError, ProfileError
+from generator.profiles.model import Profile
+
+#: 任意継続 lasts 2 years from the day it was taken up (健康保険法38条).
+VOLUNTARY_YEARS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where a member's documents go: the employer (事業所) or the member's home (自宅)."""
+
+    kind: Literal["employer", "home"]
+    #: The employer code, or an opaque household key that spells out no personal data.
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """The decisions for one member on one issue date (交付年月日)."""
+
+    member: Member
+    issue_date: date
+    age: int
+    elderly_start: date | None
+    is_elderly: bool
+    burden: RatioDecision
+    ratio_printed: str
+    expiry: Expiry
+    documents: tuple[DocumentKind, ...]
+    delivery: Delivery
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def explain(self) -> dict[str, object]:
+        """The JSON ``explain`` prints: decisions with their reasons, no personal data."""
+        birth = self.member.birth_date
+        return {
+            "record_id": self.member.record_id,
+            "issue_date": self.issue_date.isoformat(),
+            "birth_date_wareki": wareki_long(birth),
+            "age": self.age,
+            "elderly_start": self.elderly_start.isoformat() if self.elderly_start else None,
+            "is_elderly": self.is_elderly,
+            "burden_ratio": self.burden.ratio.value,
+            "ratio_printed": self.ratio_printed,
+            "expiry": self.expiry.day.isoformat(),
+            "expiry_wareki": wareki_long(self.expiry.day),
+            "expiry_rule": self.expiry.rule,
+            "documents": [kind.value for kind in self.documents],
+            "delivery": {"type": self.delivery.kind, "key": self.delivery.key},
+            "reasons": dict(self.reasons),
+        }
+
+
+def delivery_for(member: Member) -> Delivery:
+    """任意継続・特例退職 members get theirs at home, one delivery per household; others
+    through their employer."""
+    if member.membership is Membership.REGULAR and member.employer is not None:
+        return Delivery("employer", member.employer.code)
+    assert member.home is not None  # parse_record requires a home address for these
+    home = member.home
+    household = "\x1f".join((home.postcode, home.address, member.insured_display_name))
+    return Delivery("home", "home-" + hashlib.sha256(household.encode()).hexdigest()[:12])
+
+
+def voluntary_end(member: Member) -> date | None:
+    """The last day of 任意継続: as given, or 2 years from acquired_date."""
+    if member.membership is not Membership.VOLUNTARY:
+        return None
+    return member.voluntary_until or age.reach_day(member.acquired_date, VOLUNTARY_YEARS)
+
+
+def _expiry(member: Member, profile: Profile, issue_date: date) -> Expiry:
+    until = voluntary_end(member)
+    try:
+        expiry = certificate_expiry(profile.validity_rule, issue_date, member.birth_date, until)
+    except ValueError as exc:
+        raise ProfileError(profile.id, "certificate_validity", str(exc)) from None
+    if expiry.day < issue_date:
+        raise DataError(member.record_id, "voluntary_until", "任意継続 ends before the issue date")
+    return expiry
+
+
+def enrolment_documents(
+    member: Member, profile: Profile, is_elderly: bool
+) -> tuple[DocumentKind, ...]:
+    """新規加入: the お知らせ for everyone; the 資格確認書 for those who asked or have no
+    マイナ保険証; the 高齢受給者証 for 高齢受給者 where the insurer issues it separately."""
+    kinds = [DocumentKind.QUALIFICATION_NOTICE]
+    if member.certificate_requested or not member.has_myna_card:
+        kinds.append(DocumentKind.ELIGIBILITY_CERTIFICATE)
+    if is_elderly and profile.documents.elderly_certificate_separate:
+        kinds.append(DocumentKind.ELDERLY_CERTIFICATE)
+    return tuple(kinds)
+
+
+def decide(member: Member, profile: Profile, issue_date: date) -> MemberFacts:
+    """Every decision for ``member`` on ``issue_date``; DataError for a member who cannot
+    be issued documents (born after the issue date, or 75 or older on it)."""
+    if member.birth_date > issue_date:
+        raise DataError(member.record_id, "birth_date", "is after the issue date")
+    years = age.age_on(member.birth_date, issue_date)
+    if years >= age.LATE_ELDERLY_AGE:
+        raise DataError(
+            member.record_id,
+            "birth_date",
+            "the member is 75 or older on the issue date and belongs to 後期高齢者医療",
+        )
+    expiry = _expiry(member, profile, issue_date)
+    start = age.elderly_start(member.birth_date)
+    is_elderly = age.is_elderly_on(member.birth_date, issue_date)
+    burden = burden_ratio(
+        member.birth_date,
+        issue_date,
+        member.standard_monthly_remuneration,
+        base_income_applied=member.base_income_applied,
+    )
+    mask = profile.mask_for(DocumentKind.ELIGIBILITY_CERTIFICATE)
+    relevant = is_elderly or start <= expiry.day
+    return MemberFacts(
+        member=member,
+        issue_date=issue_date,
+        age=years,
+        elderly_start=start if relevant else None,
+        is_elderly=is_elderly,
+        burden=burden,
+        ratio_printed=printed_ratio(burden.ratio, elderly_on_effective_date=is_elderly, mask=mask),
+        expiry=expiry,
+        documents=enrolment_documents(member, profile, is_elderly),
+        delivery=delivery_for(member),
+        reasons={
+            "burden_ratio": burden.reason,
+            "ratio_printed": "高齢受給者 on the issue date: the ratio is printed"
+            if is_elderly
+            else "not 高齢受給者 on the issue date: the mask is printed",
+            "elderly_start": "高齢受給者 now or before the expiry"
+            if relevant
+            else "not 高齢受給者 before the 資格確認書 expires",
+            "delivery": "任意継続・特例退職: to the home address"
+            if member.delivered_home
+            else "through the employer (事業所)",
+        },
+    )

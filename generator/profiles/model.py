@@ -1,0 +1,160 @@
+"""An insurer profile (保険者設定): every choice the rules leave to the insurer, as data.
+
+Unknown keys are rejected, so a misspelt setting fails loudly instead of being ignored.
+Signing keys for the facility QR never live here: they come from the environment or a
+key file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from generator.domain.kinds import DocumentKind
+from generator.domain.numbers import validate_insurer_number
+from generator.domain.validity import (
+    FiscalYearEnd,
+    FixedWindows,
+    IssueWindow,
+    ValidityRule,
+    YearsFromIssue,
+)
+from generator.profiles.fields import IsoDate, Postcode
+
+DEFAULT_MASK = "＊＊＊"
+DEFAULT_MYNAPORTAL_URL = "https://myna.go.jp/"
+_PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Insurer(_Strict):
+    """保険者: number (check digit verified), name, address and phone."""
+
+    number: str
+    name: str = Field(min_length=1)
+    postcode: Postcode
+    address: str = Field(min_length=1)
+    phone: str = Field(min_length=1)
+
+    @field_validator("number")
+    @classmethod
+    def _check_digit(cls, value: str) -> str:
+        return validate_insurer_number(value)
+
+
+class YearsFromIssueConfig(_Strict):
+    """ "N years from issue": at most 5."""
+
+    rule: Literal["years_from_issue"]
+    years: int = Field(ge=1, le=5)
+
+    def to_rule(self) -> ValidityRule:
+        return YearsFromIssue(self.years)
+
+
+class WindowConfig(_Strict):
+    """One fixed issue window (交付期間) and its expiry."""
+
+    issued_from: IsoDate
+    issued_to: IsoDate
+    expires: IsoDate
+
+
+class FixedWindowsConfig(_Strict):
+    """Fixed issue windows, each with its own expiry."""
+
+    rule: Literal["fixed_windows"]
+    windows: list[WindowConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> FixedWindowsConfig:
+        self.to_rule()  # raises ValueError on overlapping or inverted windows
+        return self
+
+    def to_rule(self) -> ValidityRule:
+        return FixedWindows(
+            tuple(IssueWindow(w.issued_from, w.issued_to, w.expires) for w in self.windows)
+        )
+
+
+class FiscalYearEndConfig(_Strict):
+    """31 March of the N-th fiscal year, counting the fiscal year of issue."""
+
+    rule: Literal["fiscal_year_end"]
+    fiscal_years: int = Field(ge=1, le=5)
+
+    def to_rule(self) -> ValidityRule:
+        return FiscalYearEnd(self.fiscal_years)
+
+
+ValidityConfig = Annotated[
+    YearsFromIssueConfig | FixedWindowsConfig | FiscalYearEndConfig,
+    Field(discriminator="rule"),
+]
+
+
+class QrConfig(_Strict):
+    """QR codes: the マイナポータル URL, and whether the facility QR (施設利用) is printed."""
+
+    mynaportal_url: str = DEFAULT_MYNAPORTAL_URL
+    facility: bool = False
+
+    @field_validator("mynaportal_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not re.fullmatch(r"https://[^\s]+", value):
+            raise ValueError("the マイナポータル URL is an https:// address")
+        return value
+
+
+class DocumentsConfig(_Strict):
+    """Which documents the insurer issues."""
+
+    #: 高齢受給者証 issued on its own, rather than folded into the 資格確認書.
+    elderly_certificate_separate: bool = False
+    #: The お知らせ's title: a 共済組合 calls it 資格情報通知書.
+    notice_title: str = Field(default="資格情報のお知らせ", min_length=1)
+
+
+class Profile(_Strict):
+    """One insurer's settings, as loaded from ``fixtures/profiles/*.toml``."""
+
+    id: str
+    insurer: Insurer
+    certificate_validity: ValidityConfig
+    #: Mask strings per document kind for members who are not 高齢受給者; ``default`` otherwise.
+    masks: dict[str, str] = Field(default_factory=dict)
+    qr: QrConfig = QrConfig()
+    documents: DocumentsConfig = DocumentsConfig()
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _PROFILE_ID.fullmatch(value):
+            raise ValueError("a profile id takes lowercase letters, digits and '-'")
+        return value
+
+    @field_validator("masks")
+    @classmethod
+    def _mask_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {"default", *(kind.value for kind in DocumentKind)}
+        for key, mask in value.items():
+            if key not in known:
+                raise ValueError(f"unknown document kind {key!r} in masks")
+            if not mask or mask.strip() != mask:
+                raise ValueError(f"the mask for {key} is empty or padded with spaces")
+        return value
+
+    @property
+    def validity_rule(self) -> ValidityRule:
+        """The insurer's rule for the 資格確認書's expiry."""
+        return self.certificate_validity.to_rule()
+
+    def mask_for(self, kind: DocumentKind) -> str:
+        """The mask a kind prints in place of the ratio (e.g. ``******``)."""
+        return self.masks.get(kind.mask_kind.value, self.masks.get("default", DEFAULT_MASK))
