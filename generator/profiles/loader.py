@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from generator.errors import ProfileError
 from generator.profiles.model import Profile
 
+_RULE_TAGS = {"years_from_issue", "fixed_windows", "fiscal_year_end"}
 #: Key names that would suggest a secret was put in a profile.
 _SECRET_WORDS = ("key", "secret", "password", "token")
 
@@ -41,7 +42,9 @@ def parse_profile(text: str, *, source: str, default_id: str) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(file)"
+        # The validity union's tag (e.g. years_from_issue) is not a key the user wrote.
+        parts = [str(p) for i, p in enumerate(first["loc"]) if not (i == 1 and p in _RULE_TAGS)]
+        key = ".".join(parts) or "(file)"
         message = first["msg"].removeprefix("Value error, ")
         raise ProfileError(source, key, message) from None
 

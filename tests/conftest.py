@@ -1,0 +1,48 @@
+"""Shared fixtures: the repository's paths and a valid record to vary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "fixtures" / "profiles"
+SAMPLE = ROOT / "fixtures" / "sample"
+
+
+def base_record(**changes: object) -> dict[str, object]:
+    """A valid regular insured person's record, with ``changes`` applied."""
+    record: dict[str, object] = {
+        "record_id": "T0001",
+        "employer_code": "E100",
+        "employer_name": "株式会社テスト商事",
+        "employer_postcode": "100-0013",
+        "employer_address": "東京都千代田区霞が関一丁目3番2号",
+        "insured_symbol": "12",
+        "insured_number": "3456",
+        "branch_number": "01",
+        "name": "試験 太郎",
+        "name_kana": "シケン タロウ",
+        "birth_date": "1980-05-05",
+        "sex": "男",
+        "relationship": "本人",
+        "insured_name": "",
+        "acquired_date": "2025-11-01",
+        "standard_monthly_remuneration": "300000",
+        "membership": "regular",
+        "voluntary_until": "",
+        "home_postcode": "",
+        "home_address": "",
+        "has_myna_card": "true",
+        "certificate_requested": "false",
+        "certificate_reason": "",
+        "my_number": "123456789012",
+    }
+    record.update(changes)
+    return record
+
+
+@pytest.fixture
+def record() -> dict[str, object]:
+    return base_record()

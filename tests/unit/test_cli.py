@@ -1,0 +1,75 @@
+"""cli.py: ``wareki`` and ``explain`` as people who check the rules call them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import PROFILES, SAMPLE, base_record
+
+
+def test_wareki_prints_iso_long_and_initials() -> None:
+    result = CliRunner().invoke(main, ["wareki", "2019-05-01", "1989-01-07"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "2019-05-01\t令和元年5月1日\tR1.5.1",
+        "1989-01-07\t昭和64年1月7日\tS64.1.7",
+    ]
+
+
+def test_wareki_reads_stdin() -> None:
+    days = [date(1912, 7, 30) + timedelta(days=i) for i in range(0, 5000, 7)]
+    stdin = "\n".join(d.isoformat() for d in days) + "\n"
+    result = CliRunner().invoke(main, ["wareki", "-"], input=stdin)
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == len(days)
+
+
+def test_wareki_full_width_and_bad_dates() -> None:
+    result = CliRunner().invoke(main, ["wareki", "--full-width", "2025-12-01"])
+    assert result.output == "2025-12-01\t令和７年１２月１日\tR７.１２.１\n"
+    result = CliRunner().invoke(main, ["wareki", "2025-13-01", "2025-12-01", "1800-01-01"])
+    assert result.exit_code == 2
+    assert "2025-12-01\t令和7年12月1日" in result.output
+
+
+def test_explain_one_record() -> None:
+    args = ["explain", "--record", str(SAMPLE / "record-elderly.json")]
+    args += ["--profile", str(PROFILES / "kenpo-fy3.toml"), "--issue-date", "2025-12-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    explained = json.loads(result.output)
+    keys = {"birth_date_wareki", "age", "elderly_start", "burden_ratio", "ratio_printed"}
+    keys |= {"expiry", "expiry_rule", "documents", "delivery"}
+    assert keys <= explained.keys()
+    assert explained["birth_date_wareki"] == "昭和30年11月20日"
+    assert explained["ratio_printed"] == "3割"
+
+
+def test_explain_a_bad_record_prints_the_data_error_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(base_record(birth_date="1980-13-01")), encoding="utf-8")
+    args = ["explain", "--record", str(path), "--profile", str(PROFILES / "kyosai.toml")]
+    result = CliRunner().invoke(main, [*args, "--issue-date", "2025-12-01"])
+    assert result.exit_code == 2
+    assert "DataError: record T0001, field birth_date" in result.output
+
+
+def test_explain_a_member_file() -> None:
+    args = ["explain", "--records", str(SAMPLE / "members.csv")]
+    args += ["--profile", str(PROFILES / "kenpo-years5.toml"), "--issue-date", "2025-12-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["record_id"] for line in lines][:2] == ["S0001", "S0002"]
+    assert "123456789012" not in result.output
+
+
+def test_explain_needs_exactly_one_source() -> None:
+    result = CliRunner().invoke(main, ["explain", "--profile", str(PROFILES / "kyosai.toml")])
+    assert result.exit_code == 2
+    assert "exactly one of --record and --records" in result.output
