@@ -21,6 +21,8 @@ INSURER_NUMBER_LENGTHS = (6, 8)
 SYMBOL_MAX_LENGTH = 20
 NUMBER_MAX_LENGTH = 20
 
+#: Forms write 280,000円 rather than the currency style ￥280,000.
+_YEN_PATTERN = "#,##0円"
 _DIGITS = re.compile(r"[0-9]+")
 _BRANCH = re.compile(r"(0[1-9]|[1-9][0-9])")
 
@@ -81,7 +83,7 @@ def format_number(value: int) -> str:
 
 def format_yen(value: int) -> str:
     """280000 → 280,000円, the way Japanese forms write amounts."""
-    return f"{format_number(value)}円"
+    return format_decimal(value, format=_YEN_PATTERN, locale=LOCALE)
 
 
 def weekday(day: date) -> str:
