@@ -18,6 +18,7 @@ from generator.errors import (
 from generator.facts import MemberFacts, decide
 from generator.profiles import Profile, load_profile
 from generator.records import load_record, parse_record, read_records
+from generator.render import Renderer, render_pdf
 
 __all__ = [
     "ConversionError",
@@ -31,10 +32,12 @@ __all__ = [
     "OutputError",
     "Profile",
     "ProfileError",
+    "Renderer",
     "TemplateError",
     "decide",
     "load_profile",
     "load_record",
     "parse_record",
     "read_records",
+    "render_pdf",
 ]

@@ -7,6 +7,7 @@ profile exits 2, any other failure 1.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -17,10 +18,16 @@ from typing import ParamSpec, TypeVar
 import click
 
 from generator.domain.era import to_wareki
+from generator.domain.facility_token import KeyRing, TokenError, verify
+from generator.domain.kinds import DocumentKind
 from generator.errors import DataError, GeneratorError, ProfileError
 from generator.facts import decide
+from generator.outputs import write_private
 from generator.profiles import load_profile
 from generator.records import load_record, read_records
+
+#: Where the facility QR's signing keys come from when --facility-keys is not given.
+KEYS_ENV = "GENERATOR_FACILITY_KEYS"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -136,3 +143,106 @@ def explain(
     if failures:
         click.echo(f"{failures} record(s) failed", err=True)
         sys.exit(2)
+
+
+def _key_ring(path: Path | None, *, required: bool) -> KeyRing | None:
+    """Keys from --facility-keys FILE, else from GENERATOR_FACILITY_KEYS."""
+    text = path.read_text(encoding="utf-8") if path else os.environ.get(KEYS_ENV)
+    if not text:
+        if required:
+            raise click.UsageError(f"give --facility-keys FILE or set {KEYS_ENV}")
+        return None
+    try:
+        return KeyRing.parse(text)
+    except TokenError as exc:
+        raise click.UsageError(f"facility keys: {exc}") from None
+
+
+KEYS_OPTION = click.option(
+    "--facility-keys",
+    "keys_path",
+    type=FILE,
+    help=f"Signing keys of the facility QR (kid:base64 a line); else ${KEYS_ENV}.",
+)
+
+
+@main.command()
+@click.argument("kind", required=False, type=click.Choice([k.value for k in DocumentKind]))
+@click.option("--list", "list_kinds", is_flag=True, help="Name the kinds and exit.")
+@click.option("--record", "record_path", type=FILE, help="One record as a JSON object.")
+@click.option("--profile", "profile_path", type=FILE)
+@click.option("--issue-date", type=ISO_DATE, default=None, help="交付年月日; today when not given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@KEYS_OPTION
+@_reports_errors
+def render(
+    kind: str | None,
+    list_kinds: bool,
+    record_path: Path | None,
+    profile_path: Path | None,
+    issue_date: date | None,
+    output: Path | None,
+    keys_path: Path | None,
+) -> None:
+    """Render one document of KIND for one record to a PDF."""
+    if list_kinds:
+        for known in DocumentKind:
+            click.echo(f"{known.value}\t{known.japanese}")
+        return
+    if kind is None or record_path is None or profile_path is None or output is None:
+        raise click.UsageError("render KIND --record R.json --profile P.toml -o OUT.pdf")
+    from generator.render import render_pdf  # rendering loads LibreOffice: only when asked
+
+    pdf = render_pdf(
+        kind,
+        load_record(record_path),
+        load_profile(profile_path),
+        issue_date or date.today(),  # the one clock read of the run
+        keys=_key_ring(keys_path, required=False),
+    )
+    write_private(output, pdf)
+
+
+@main.group()
+def token() -> None:
+    """The facility QR's signed tokens."""
+
+
+@token.command("verify")
+@click.argument("value")
+@KEYS_OPTION
+def token_verify(value: str, keys_path: Path | None) -> None:
+    """Check a facility token offline; print its claims as JSON (exit 1 when it fails)."""
+    ring = _key_ring(keys_path, required=True)
+    assert ring is not None
+    try:
+        claims = verify(ring, value)
+    except TokenError as exc:
+        click.echo(f"TokenError: {exc}", err=True)
+        sys.exit(1)
+    verdict = {
+        "valid": True,
+        "kid": claims.kid,
+        "issued": claims.issued.isoformat(),
+        "expires": claims.expires.isoformat(),
+        "pseudonym": claims.pseudonym,
+    }
+    click.echo(json.dumps(verdict))
+
+
+@main.group()
+def templates() -> None:
+    """The DOCX templates."""
+
+
+@templates.command("check")
+def templates_check() -> None:
+    """Lint every template against its document's context (exit 1 on a problem)."""
+    from generator.render.check import check_all
+
+    problems = check_all()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    click.echo("templates: all clean")

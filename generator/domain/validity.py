@@ -132,3 +132,23 @@ def certificate_expiry(
     if voluntary_until is not None:
         candidates = [*candidates, Expiry(voluntary_until, "end_of_voluntary_continuation")]
     return min(candidates, key=lambda e: e.day)
+
+
+#: 高齢受給者証 are re-evaluated each year on income; they run to 31 July (8月1日更新).
+ELDERLY_RENEWAL = (7, 31)
+
+
+def elderly_certificate_expiry(effective: date, birth: date) -> Expiry:
+    """The 高齢受給者証's expiry: the first 31 July from its 発効期日, or the eve of the
+    75th birthday when that comes first."""
+    month, day = ELDERLY_RENEWAL
+    renewal = date(effective.year, month, day)
+    if renewal < effective:
+        renewal = date(effective.year + 1, month, day)
+    return min(
+        (
+            Expiry(renewal, "annual_renewal_31_july"),
+            Expiry(eve_of_75th_birthday(birth), "eve_of_75th_birthday"),
+        ),
+        key=lambda e: e.day,
+    )

@@ -1,0 +1,105 @@
+"""What every document shows: the member, the insurer and the dates, formatted once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from generator.documents.values import Fitted, TemplateValue
+from generator.domain.age import elderly_start
+from generator.domain.era import wareki_long
+from generator.facts import MemberFacts
+from generator.profiles import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A box of a template: how wide it is and the size its text starts from."""
+
+    width_mm: float
+    size_pt: float
+
+    def fit(self, text: str) -> Fitted:
+        return Fitted(text, self.width_mm, self.size_pt)
+
+
+class Context:
+    """Base of the typed contexts: one dataclass per document kind, fields = variables."""
+
+    @classmethod
+    def variables(cls) -> frozenset[str]:
+        return frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def as_vars(self) -> dict[str, TemplateValue]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    def texts(self) -> dict[str, str]:
+        """Every text a record puts on the page, by variable (for the font check)."""
+        found: dict[str, str] = {}
+        for name, value in self.as_vars().items():
+            found[name] = value.text if isinstance(value, Fitted) else str(value)
+        return found
+
+
+def era(day: date) -> str:
+    return wareki_long(day)
+
+
+def elderly_effective_date(facts: MemberFacts) -> date:
+    """発効期日: the 高齢受給者 start, or the 資格取得日 for someone who joined later."""
+    return max(elderly_start(facts.member.birth_date), facts.member.acquired_date)
+
+
+def ratio_note(facts: MemberFacts) -> str:
+    """（発効期日 …） beside a printed ratio; nothing beside a mask."""
+    if not facts.is_elderly:
+        return ""
+    return f"（{era(elderly_effective_date(facts))}から）"
+
+
+def route(facts: MemberFacts, profile: Profile) -> tuple[str, str]:
+    """How papers travel: (送付先, a sentence on where to hand them in)."""
+    name = profile.insurer.name
+    if facts.member.delivered_home:
+        return "ご自宅（任意継続・特例退職）", f"ご返却・ご提出は{name}へ直接お送りください。"
+    return "事業所経由", "ご返却・ご提出は事業所を経由してください。"
+
+
+@dataclass(frozen=True, slots=True)
+class CardFields(Context):
+    """The fields of a card face (資格確認書, 高齢受給者証)."""
+
+    name: Fitted
+    birth_date: str
+    sex: str
+    symbol: str
+    number: str
+    branch: str
+    insured_name: Fitted
+    issue_date: str
+    expiry: str
+    insurer_number: str
+    insurer_name: Fitted
+    insurer_address: Fitted
+    insurer_heading: str
+
+
+def card_fields(
+    facts: MemberFacts, profile: Profile, value_box: Box, expiry: date
+) -> dict[str, object]:
+    member, insurer = facts.member, profile.insurer
+    return {
+        "name": value_box.fit(member.name),
+        "birth_date": era(member.birth_date),
+        "sex": member.sex.value,
+        "symbol": member.insured_id.symbol,
+        "number": member.insured_id.number,
+        "branch": member.insured_id.branch,
+        "insured_name": value_box.fit(member.insured_display_name),
+        "issue_date": era(facts.issue_date),
+        "expiry": era(expiry),
+        "insurer_number": insurer.number,
+        "insurer_name": value_box.fit(insurer.name),
+        "insurer_address": value_box.fit(insurer.address),
+        "insurer_heading": insurer.name,
+    }

@@ -1,0 +1,62 @@
+"""Context of the pre-filled application forms (申請書): the member's data, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.documents.common import Box, Context, era, route
+from generator.documents.values import Fitted
+from generator.domain.models import Membership
+from generator.facts import MemberFacts
+from generator.profiles import Profile
+
+FORM_VALUE = Box(133.0, 10.0)
+_NO_EMPLOYER = {Membership.VOLUNTARY: "（任意継続）", Membership.SPECIAL_RETIREE: "（特例退職）"}
+
+
+@dataclass(frozen=True, slots=True)
+class FormContext(Context):
+    """資格確認書(再)交付申請書, お知らせ再交付申請書, 利用登録の解除申請書."""
+
+    insurer_name: str
+    insurer_postcode: str
+    insurer_address: str
+    insurer_phone: str
+    symbol: str
+    number: str
+    branch: str
+    insured_name: Fitted
+    name: Fitted
+    name_kana: str
+    birth_date: str
+    sex: str
+    relationship: str
+    acquired_date: str
+    employer_name: Fitted
+    delivery_route: str
+    route_note: str
+
+
+def form(facts: MemberFacts, profile: Profile) -> FormContext:
+    member, insurer = facts.member, profile.insurer
+    employer = member.employer.name if member.employer else _NO_EMPLOYER.get(member.membership, "")
+    delivery_route, route_note = route(facts, profile)
+    return FormContext(
+        insurer_name=insurer.name,
+        insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
+        insurer_address=insurer.address,
+        insurer_phone=insurer.phone,
+        symbol=member.insured_id.symbol,
+        number=member.insured_id.number,
+        branch=member.insured_id.branch,
+        insured_name=FORM_VALUE.fit(member.insured_display_name),
+        name=FORM_VALUE.fit(member.name),
+        name_kana=member.name_kana,
+        birth_date=era(member.birth_date),
+        sex=member.sex.value,
+        relationship=member.relationship,
+        acquired_date=era(member.acquired_date),
+        employer_name=FORM_VALUE.fit(employer),
+        delivery_route=delivery_route,
+        route_note=route_note,
+    )

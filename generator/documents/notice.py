@@ -1,0 +1,84 @@
+"""Context of the 資格情報のお知らせ (資格情報通知書 at a 共済組合)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.documents.common import Box, Context, era, ratio_note
+from generator.documents.values import Fitted, QrImage
+from generator.domain.facility_token import KeyRing, pseudonym, sign
+from generator.domain.kinds import DocumentKind
+from generator.errors import ProfileError
+from generator.facts import MemberFacts
+from generator.profiles import Profile
+
+ADDRESSEE = Box(165.0, 12.0)
+CUT_OUT_VALUE = Box(45.5, 7.5)
+MYNAPORTAL_QR_MM = 30.0
+FACILITY_QR_MM = 16.0
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeContext(Context):
+    """資格情報のお知らせ."""
+
+    notice_title: str
+    issue_date: str
+    insurer_name: str
+    addressee: Fitted
+    mynaportal_qr: QrImage
+    symbol: str
+    number: str
+    branch: str
+    name: Fitted
+    birth_date: str
+    acquired_date: str
+    ratio: str
+    ratio_note: str
+    insurer_number: str
+    cut_insurer_name: Fitted
+    facility_qr: QrImage | str
+
+
+def facility_token(facts: MemberFacts, profile: Profile, keys: KeyRing | None) -> str:
+    """The signed, opaque token of the facility QR: no 記号・番号 spelled out."""
+    if keys is None:
+        raise ProfileError(
+            profile.id,
+            "qr.facility",
+            "the facility QR needs signing keys (GENERATOR_FACILITY_KEYS or --facility-keys)",
+        )
+    member = facts.member.insured_id
+    _, key = keys.signing
+    alias = pseudonym(key, profile.insurer.number, member.symbol, member.number, member.branch)
+    return sign(keys, alias, facts.issue_date, facts.expiry.day)
+
+
+def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) -> NoticeContext:
+    member = facts.member
+    ratio = (
+        facts.burden.ratio.value
+        if facts.is_elderly
+        else profile.mask_for(DocumentKind.QUALIFICATION_NOTICE)
+    )
+    facility: QrImage | str = ""
+    if profile.qr.facility:
+        facility = QrImage(facility_token(facts, profile, keys), FACILITY_QR_MM)
+    return NoticeContext(
+        notice_title=profile.documents.notice_title,
+        issue_date=era(facts.issue_date),
+        insurer_name=profile.insurer.name,
+        addressee=ADDRESSEE.fit(member.name),
+        mynaportal_qr=QrImage(profile.qr.mynaportal_url, MYNAPORTAL_QR_MM),
+        symbol=member.insured_id.symbol,
+        number=member.insured_id.number,
+        branch=member.insured_id.branch,
+        name=CUT_OUT_VALUE.fit(member.name),
+        birth_date=era(member.birth_date),
+        acquired_date=era(member.acquired_date),
+        ratio=ratio,
+        ratio_note=ratio_note(facts),
+        insurer_number=profile.insurer.number,
+        cut_insurer_name=CUT_OUT_VALUE.fit(profile.insurer.name),
+        facility_qr=facility,
+    )

@@ -1,0 +1,27 @@
+"""Writing output files: owner-only permissions, and never a half-written file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.errors import OutputError
+
+#: Owner read and write only: output holds personal data.
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with mode 0600, through a temporary file and a rename."""
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, FILE_MODE)  # the umask may have narrowed, never widened; be sure
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None

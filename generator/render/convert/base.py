@@ -1,0 +1,57 @@
+"""The converter seam: DOCX bytes in, PDF bytes out.
+
+``LibreOfficePool`` is the real converter; ``FakeConverter`` serves unit tests only, where
+the layout does not matter but page counts do. Integration and visual tests use the real one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Protocol
+
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, NumberObject
+
+from generator.errors import ConversionError
+
+_PAGE_BREAK = re.compile(rb"<w:pageBreakBefore/>|<w:br w:type=\"page\"/>")
+_A4_POINTS = (595.3, 841.9)
+
+
+class Converter(Protocol):
+    """Turns a DOCX into a PDF; safe to call from several threads at once."""
+
+    def convert(self, docx: bytes) -> bytes:
+        """The PDF of ``docx``."""
+        ...
+
+    def close(self) -> None:
+        """Release processes and files."""
+        ...
+
+
+class FakeConverter:
+    """For unit tests only: blank A4 pages, one per page break plus one, no LibreOffice."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def convert(self, docx: bytes) -> bytes:
+        self.calls += 1
+        try:
+            with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+                body = archive.read("word/document.xml")
+        except (zipfile.BadZipFile, KeyError):
+            raise ConversionError("not a DOCX document") from None
+        writer = PdfWriter()
+        for _ in range(len(_PAGE_BREAK.findall(body)) + 1):
+            page = writer.add_blank_page(*_A4_POINTS)
+            page[NameObject("/Rotate")] = NumberObject(0)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def close(self) -> None:
+        return None

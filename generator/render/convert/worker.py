@@ -1,0 +1,188 @@
+"""One LibreOffice process (soffice) and its UNO connection.
+
+Debian's ``uno`` module imports only in Debian's /usr/bin/python3; the project's virtual
+environment is built on that interpreter for this reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    import uno
+    from com.sun.star.beans import PropertyValue
+
+    UNO_ERROR: str | None = None
+except ImportError as exc:  # pragma: no cover - depends on the interpreter
+    UNO_ERROR = str(exc)
+
+_PDF_FILTER = {
+    "UseLosslessCompression": True,
+    "ReduceImageResolution": False,
+    "ExportBookmarks": False,
+    "ExportNotes": False,
+    "UseTaggedPDF": False,
+    "EmbedStandardFonts": True,
+}
+
+
+class WorkerFailedError(Exception):
+    """A process died, hung or refused a job; the pool restarts it."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+def _props(**values: Any) -> tuple[Any, ...]:
+    result = []
+    for name, value in values.items():
+        prop = PropertyValue()
+        prop.Name, prop.Value = name, value
+        result.append(prop)
+    return tuple(result)
+
+
+class SofficeWorker:
+    """A headless soffice with its own profile directory, reached through a named pipe."""
+
+    def __init__(self, index: int, home: Path, soffice: str, fontconfig_file: Path) -> None:
+        self.index = index
+        self.home = home
+        self.soffice = soffice
+        self.fontconfig_file = fontconfig_file
+        self.jobs = 0
+        self.busy = False
+        self._process: subprocess.Popen[bytes] | None = None
+        self._desktop: Any = None
+        self._generation = 0
+
+    @property
+    def running(self) -> bool:
+        return (
+            self._process is not None and self._process.poll() is None and self._desktop is not None
+        )
+
+    def start(self, timeout: float) -> None:
+        if UNO_ERROR is not None:
+            raise WorkerFailedError(f"the uno module does not import: {UNO_ERROR}")
+        self.kill()
+        self._generation += 1
+        self.home.mkdir(parents=True, exist_ok=True)
+        pipe = f"hdg-{os.getpid()}-{self.index}-{self._generation}"
+        env = dict(
+            os.environ,
+            FONTCONFIG_FILE=str(self.fontconfig_file),
+            SAL_USE_VCLPLUGIN="svp",
+            HOME=str(self.home),
+            XDG_CACHE_HOME=str(self.home / "cache"),
+            LC_ALL="C.UTF-8",
+        )
+        args = [
+            self.soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+            "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            f"-env:UserInstallation={(self.home / 'profile').as_uri()}",
+        ]  # fmt: skip
+        with (self.home / "soffice.log").open("ab") as log:
+            self._process = subprocess.Popen(
+                args,
+                env=env,
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self._desktop = self._connect(pipe, timeout)
+        self.jobs = 0
+
+    def _connect(self, pipe: str, timeout: float) -> Any:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                return ctx.ServiceManager.createInstanceWithContext(
+                    "com.sun.star.frame.Desktop", ctx
+                )
+            except Exception as exc:  # NoConnectException, until soffice listens
+                if self._process is None or self._process.poll() is not None:
+                    raise WorkerFailedError("soffice exited while starting") from exc
+                if time.monotonic() > deadline:
+                    self.kill()
+                    message = f"soffice did not answer within {timeout:.0f} s"
+                    raise WorkerFailedError(message) from exc
+                time.sleep(0.05)
+
+    def convert(self, docx: bytes, timeout: float) -> bytes:
+        """Convert under a hard time limit: a watchdog kills the process when it passes."""
+        source, target = self.home / "in.docx", self.home / "out.pdf"
+        source.write_bytes(docx)
+        target.unlink(missing_ok=True)
+        fired = threading.Event()
+
+        def watchdog() -> None:
+            fired.set()
+            self.kill()
+
+        timer = threading.Timer(timeout, watchdog)
+        self.busy = True
+        timer.start()
+        try:
+            document = self._desktop.loadComponentFromURL(
+                source.as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=True)
+            )
+            if document is None:
+                raise WorkerFailedError("LibreOffice could not open the document")
+            try:
+                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**_PDF_FILTER))
+                document.storeToURL(
+                    target.as_uri(), _props(FilterName="writer_pdf_Export", FilterData=filter_data)
+                )
+            finally:
+                document.close(True)
+        except WorkerFailedError:
+            raise
+        except Exception as exc:  # UNO raises its own exception types
+            raise WorkerFailedError(f"conversion failed: {exc}", timed_out=fired.is_set()) from exc
+        finally:
+            timer.cancel()
+            self.busy = False
+        self.jobs += 1
+        return target.read_bytes()
+
+    def answers(self) -> bool:
+        try:
+            self._desktop.getFrames().getCount()
+        except Exception:
+            return False
+        return True
+
+    def stop(self) -> None:
+        """End the process politely, then firmly."""
+        if self.running:
+            try:
+                self._desktop.terminate()
+                assert self._process is not None
+                self._process.wait(timeout=10)
+            except Exception:
+                pass
+        self.kill()
+
+    def kill(self) -> None:
+        process, self._process, self._desktop = self._process, None, None
+        if process is None:
+            return
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

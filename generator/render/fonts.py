@@ -1,0 +1,78 @@
+"""The pinned fonts (fonts/): what LibreOffice may use, and which characters they cover.
+
+Rendering sees only the fonts in ``fonts/`` (through ``fonts/fonts.conf``), so output does
+not depend on the machine. Before rendering, every character of a record is checked against
+them: a character no pinned font has is a DataError naming the field, never a blank or a
+substituted glyph.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from generator.errors import DataError
+
+#: The repository's fonts/ folder.
+FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
+FONTCONFIG_FILE = FONTS_DIR / "fonts.conf"
+#: Body text (明朝) and headings (ゴシック); IPAmj明朝 is the 外字 fallback.
+MINCHO = "BIZ UDMincho"
+GOTHIC = "BIZ UDGothic"
+GAIJI = "IPAmjMincho"
+FONT_FILES: dict[str, tuple[str, ...]] = {
+    MINCHO: ("BIZUDMincho-Regular.ttf",),
+    GOTHIC: ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf"),
+    GAIJI: ("ipamjm.ttf",),
+}
+#: Variation selectors (異体字セレクタ) pick a glyph of the preceding character; IPAmj明朝
+#: carries the Ideographic Variation Database sequences.
+_VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The code points each pinned font maps (its cmap)."""
+
+    by_font: dict[str, frozenset[int]]
+
+    def covers(self, char: str) -> bool:
+        code = ord(char)
+        if any(code in r for r in _VARIATION_SELECTORS) or not char.isprintable():
+            return code in self.by_font[GAIJI] or any(code in r for r in _VARIATION_SELECTORS)
+        return any(code in codes for codes in self.by_font.values())
+
+    def primary_covers(self, char: str) -> bool:
+        """Whether the body font itself has the character (else the 外字 font steps in)."""
+        return ord(char) in self.by_font[MINCHO]
+
+
+@cache
+def coverage(fonts_dir: Path = FONTS_DIR) -> Coverage:
+    """Read the cmaps of the pinned fonts once per process."""
+    by_font: dict[str, frozenset[int]] = {}
+    for family, files in FONT_FILES.items():
+        codes: set[int] = set()
+        for name in files:
+            with TTFont(fonts_dir / name, lazy=True) as font:
+                codes.update(font.getBestCmap())
+        by_font[family] = frozenset(codes)
+    return Coverage(by_font)
+
+
+def check_text(record: str, field: str, text: str) -> None:
+    """Raise DataError when a character of ``text`` is in no pinned font."""
+    cover = coverage()
+    for position, char in enumerate(text, start=1):
+        if char in "\n\t" or cover.covers(char):
+            continue
+        name = unicodedata.name(char, "unnamed")
+        raise DataError(
+            record,
+            field,
+            f"character {position} (U+{ord(char):04X} {name}) is in no pinned font",
+        )

@@ -1,0 +1,114 @@
+"""PDF finishing with pypdf: split a chunk per document, then make each one deterministic.
+
+Identical input gives byte-identical PDFs: the dates come from the run's issue date and the
+file identifier (/ID) from a hash of the content, never from the clock. Each PDF carries a
+title, author and subject; its fonts are all embedded and its page size is the template's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+from generator.errors import ConversionError, OutputError
+
+PRODUCER = "hoken-docgen"
+_POINTS_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the document information dictionary says."""
+
+    title: str
+    author: str
+    subject: str
+    issue_date: date
+
+
+def pdf_date(day: date) -> str:
+    """D:YYYYMMDD000000+09'00' — midnight of the issue date in Japan."""
+    return f"D:{day:%Y%m%d}000000+09'00'"
+
+
+def split(pdf: bytes, pages_each: int, count: int) -> Iterator[PdfWriter]:
+    """The chunk's documents, ``pages_each`` pages apiece; ConversionError on a mismatch."""
+    reader = PdfReader(io.BytesIO(pdf))
+    if len(reader.pages) != pages_each * count:
+        raise ConversionError(
+            f"the chunk came out as {len(reader.pages)} pages, not {count} × {pages_each}: "
+            "a document overflowed its layout"
+        )
+    for index in range(count):
+        writer = PdfWriter()
+        for number in range(index * pages_each, (index + 1) * pages_each):
+            writer.add_page(reader.pages[number])
+        yield writer
+
+
+def finish(writer: PdfWriter, meta: Metadata) -> bytes:
+    """Metadata and dates from the issue date, and an /ID that hashes the content."""
+    stamp = pdf_date(meta.issue_date)
+    writer.add_metadata(
+        {
+            "/Title": meta.title,
+            "/Author": meta.author,
+            "/Subject": meta.subject,
+            "/Creator": PRODUCER,
+            "/Producer": PRODUCER,
+            "/CreationDate": stamp,
+            "/ModDate": stamp,
+        }
+    )
+    writer._root_object.pop(NameObject("/Metadata"), None)  # an XMP packet would carry the clock
+    writer._ID = ArrayObject([ByteStringObject(b"\0" * 16), ByteStringObject(b"\0" * 16)])
+    draft = io.BytesIO()
+    writer.write(draft)
+    digest = hashlib.sha256(draft.getvalue()).digest()[:16]
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's width and height in points."""
+    return [
+        (float(p.mediabox.width), float(p.mediabox.height))
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]
+
+
+def unembedded_fonts(pdf: bytes) -> list[str]:
+    """Names of fonts used without their font file embedded (none are allowed)."""
+    missing: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for reference in fonts.values():
+            font = reference.get_object()
+            descendants: Sequence[object] = font.get("/DescendantFonts", [font])
+            for candidate in descendants:
+                descriptor = candidate.get_object().get("/FontDescriptor")  # type: ignore[attr-defined]
+                if descriptor is None or not any(
+                    key in descriptor.get_object()
+                    for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
+                    missing.append(str(font.get("/BaseFont")))
+    return missing
+
+
+def check_page_size(pdf: bytes, expected: tuple[float, float], name: str) -> None:
+    """OutputError unless every page has the template's size."""
+    for width, height in page_sizes(pdf):
+        if (
+            abs(width - expected[0]) > _POINTS_TOLERANCE
+            or abs(height - expected[1]) > _POINTS_TOLERANCE
+        ):
+            wanted = f"{expected[0]:.1f} × {expected[1]:.1f}"
+            raise OutputError(f"{name}: a page is {width:.1f} × {height:.1f} pt, not {wanted}")

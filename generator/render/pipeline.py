@@ -1,0 +1,88 @@
+"""From member facts to finished PDFs: context → DOCX chunk → conversion → split → finish.
+
+Two-stage rendering with finishers: the whole chunk is rendered to one DOCX and converted
+once; then each member's pages are split off and finished (metadata, deterministic /ID).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.documents import spec_for
+from generator.domain.era import wareki_long
+from generator.domain.facility_token import KeyRing
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member
+from generator.facts import MemberFacts
+from generator.profiles import Profile
+from generator.render.convert.base import Converter
+from generator.render.docx import TemplateSet
+from generator.render.fonts import check_text
+from generator.render.pdf import Metadata, check_page_size, finish, split
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One document to render: a kind, a member's facts, the insurer's profile."""
+
+    kind: DocumentKind
+    facts: MemberFacts
+    profile: Profile
+
+
+def check_fonts(member: Member) -> None:
+    """Every character a member puts on a page must be in a pinned font (DataError)."""
+    fields = {
+        "name": member.name,
+        "name_kana": member.name_kana,
+        "insured_name": member.insured_name or "",
+        "relationship": member.relationship,
+        "insured_symbol": member.insured_id.symbol,
+        "employer_name": member.employer.name if member.employer else "",
+        "employer_address": member.employer.location.address if member.employer else "",
+        "home_address": member.home.address if member.home else "",
+    }
+    for field, text in fields.items():
+        check_text(member.record_id, field, text)
+
+
+class Renderer:
+    """Renders documents through a converter; templates compile once, so keep one around."""
+
+    def __init__(
+        self,
+        converter: Converter,
+        templates: TemplateSet | None = None,
+        keys: KeyRing | None = None,
+    ) -> None:
+        self.converter = converter
+        self.templates = templates or TemplateSet()
+        self.keys = keys
+
+    def render_chunk(
+        self, kind: DocumentKind, jobs: Sequence[tuple[MemberFacts, Profile]]
+    ) -> list[bytes]:
+        """The finished PDF of each job, all of one kind, through one conversion."""
+        spec = spec_for(kind)
+        contexts = []
+        for facts, profile in jobs:
+            check_fonts(facts.member)
+            contexts.append(spec.build(facts, profile, self.keys).as_vars())
+        compiled = self.templates.compiled(spec.template)
+        pdf = self.converter.convert(self.templates.render(spec.template, contexts))
+        finished = []
+        for (facts, profile), writer in zip(jobs, split(pdf, spec.pages, len(jobs)), strict=True):
+            meta = Metadata(
+                title=kind.japanese,
+                author=profile.insurer.name,
+                subject=f"{kind.japanese}（{wareki_long(facts.issue_date)}交付）",
+                issue_date=facts.issue_date,
+            )
+            document = finish(writer, meta)
+            check_page_size(document, compiled.page_size, spec.template)
+            finished.append(document)
+        return finished
+
+    def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
+        return self.render_chunk(kind, [(facts, profile)])[0]
