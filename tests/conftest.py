@@ -46,3 +46,31 @@ def base_record(**changes: object) -> dict[str, object]:
 @pytest.fixture
 def record() -> dict[str, object]:
     return base_record()
+
+
+KEYS_FILE = ROOT / "fixtures" / "keys" / "test-facility.keys"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="Rewrite the visual baselines under tests/visual/baselines from this run.",
+    )
+
+
+@pytest.fixture(scope="session")
+def keys():  # type: ignore[no-untyped-def]
+    from generator.domain.facility_token import KeyRing
+
+    return KeyRing.parse(KEYS_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pool():  # type: ignore[no-untyped-def]
+    """Real LibreOffice, two warm processes, shared by the session's integration tests."""
+    from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+
+    with LibreOfficePool(PoolConfig(workers=2)) as converter:
+        yield converter

@@ -14,6 +14,9 @@ MIN_POINTS = 4.5
 _MM_TO_PT = 72 / 25.4
 #: Advance of a narrow (half-width) character, in em, in the pinned proportional fonts.
 _NARROW_EM = 0.55
+#: Room kept for kerning and the cell's own padding: LibreOffice wraps a line that fills
+#: its box to the last point.
+_SAFETY = 0.92
 
 
 def text_ems(text: str) -> float:
@@ -36,7 +39,7 @@ class Fitted:
         ems = text_ems(self.text)
         if ems == 0:
             return self.size_pt
-        fitting = self.width_mm * _MM_TO_PT / ems
+        fitting = self.width_mm * _MM_TO_PT * _SAFETY / ems
         return max(MIN_POINTS, min(self.size_pt, math.floor(fitting * 4) / 4))
 
 

@@ -64,8 +64,8 @@ class KeyRing:
     def parse(cls, text: str) -> KeyRing:
         """``kid:base64key`` items separated by commas or lines; # starts a comment."""
         keys: list[tuple[str, bytes]] = []
-        for line in re.split(r"[,\n]", text):
-            item = line.split("#", 1)[0].strip()
+        lines = (line.split("#", 1)[0] for line in text.splitlines())
+        for item in (part.strip() for line in lines for part in line.split(",")):
             if not item:
                 continue
             kid, _, encoded = item.partition(":")

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import PROFILES, SAMPLE, base_record
+from tests.conftest import PROFILES, ROOT, SAMPLE, base_record
 
 
 def test_wareki_prints_iso_long_and_initials() -> None:
@@ -73,3 +73,48 @@ def test_explain_needs_exactly_one_source() -> None:
     result = CliRunner().invoke(main, ["explain", "--profile", str(PROFILES / "kyosai.toml")])
     assert result.exit_code == 2
     assert "exactly one of --record and --records" in result.output
+
+
+def test_render_list_names_the_kinds() -> None:
+    result = CliRunner().invoke(main, ["render", "--list"])
+    assert result.exit_code == 0
+    assert "eligibility-certificate\t資格確認書" in result.output
+    assert len(result.output.splitlines()) == 7
+
+
+def test_render_needs_its_arguments() -> None:
+    result = CliRunner().invoke(main, ["render", "qualification-notice"])
+    assert result.exit_code == 2
+    assert "--record" in result.output
+
+
+def test_token_verify(keys) -> None:  # type: ignore[no-untyped-def]
+    from generator.domain.facility_token import sign
+
+    token = sign(keys, b"\x01" * 12, date(2025, 12, 1), date(2028, 3, 31))
+    key_file = str(ROOT / "fixtures" / "keys" / "test-facility.keys")
+    result = CliRunner().invoke(main, ["token", "verify", token, "--facility-keys", key_file])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "valid": True, "kid": "TEST1", "issued": "2025-12-01", "expires": "2028-03-31",
+        "pseudonym": "01" * 12,
+    }  # fmt: skip
+    bad = CliRunner().invoke(
+        main, ["token", "verify", token[:-1] + "Q", "--facility-keys", key_file]
+    )
+    assert bad.exit_code == 1
+    assert "TokenError" in bad.output
+    env = {
+        "GENERATOR_FACILITY_KEYS": (ROOT / "fixtures" / "keys" / "test-facility.keys").read_text()
+    }
+    assert CliRunner(env=env).invoke(main, ["token", "verify", token]).exit_code == 0
+    missing = CliRunner(env={"GENERATOR_FACILITY_KEYS": ""}).invoke(
+        main, ["token", "verify", token]
+    )
+    assert missing.exit_code == 2
+
+
+def test_templates_check() -> None:
+    result = CliRunner().invoke(main, ["templates", "check"])
+    assert result.exit_code == 0
+    assert "all clean" in result.output

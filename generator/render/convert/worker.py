@@ -7,6 +7,7 @@ environment is built on that interpreter for this reason.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the interpreter
     UNO_ERROR = str(exc)
 
+_PIPE_NUMBERS = itertools.count(1)
 _PDF_FILTER = {
     "UseLosslessCompression": True,
     "ReduceImageResolution": False,
@@ -62,7 +64,6 @@ class SofficeWorker:
         self.busy = False
         self._process: subprocess.Popen[bytes] | None = None
         self._desktop: Any = None
-        self._generation = 0
 
     @property
     def running(self) -> bool:
@@ -74,9 +75,10 @@ class SofficeWorker:
         if UNO_ERROR is not None:
             raise WorkerFailedError(f"the uno module does not import: {UNO_ERROR}")
         self.kill()
-        self._generation += 1
         self.home.mkdir(parents=True, exist_ok=True)
-        pipe = f"hdg-{os.getpid()}-{self.index}-{self._generation}"
+        # Unique per process start: two pools of one Python process must never share a pipe,
+        # or one would talk to the other's soffice.
+        pipe = f"hdg-{os.getpid()}-{next(_PIPE_NUMBERS)}"
         env = dict(
             os.environ,
             FONTCONFIG_FILE=str(self.fontconfig_file),

@@ -1,0 +1,73 @@
+"""The real LibreOffice pool: conversion, health, time limits, restarts, recycling."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import signal
+
+import pytest
+from pypdf import PdfReader
+
+from generator.documents import spec_for
+from generator.errors import ConversionTimeoutError, ConverterUnavailableError
+from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+from generator.render.docx import TemplateSet
+from tests.cases import facts, profile
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def docx() -> bytes:
+    spec = spec_for("certificate-application")
+    return TemplateSet().render(
+        spec.template, [spec.build(facts("gaiji"), profile(), None).as_vars()]
+    )
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_pool_converts_and_answers(pool, docx: bytes) -> None:  # type: ignore[no-untyped-def]
+    assert pool.healthy()
+    assert _pages(pool.convert(docx)) == 1
+
+
+def test_a_hung_job_is_killed_restarted_and_retried_once(docx: bytes) -> None:
+    with LibreOfficePool(PoolConfig(workers=1, timeout=0.01)) as tight:
+        with pytest.raises(ConversionTimeoutError, match="twice"):
+            tight.convert(docx)
+        assert tight.stats.failures == 2
+        assert tight.stats.restarts >= 1
+        tight.config = dataclasses.replace(tight.config, timeout=60.0)
+        assert _pages(tight.convert(docx)) == 1  # the pool recovers with a fresh process
+
+
+def test_a_process_that_dies_between_jobs_is_replaced(docx: bytes) -> None:
+    with LibreOfficePool(PoolConfig(workers=1)) as single:
+        assert _pages(single.convert(docx)) == 1
+        worker = single._workers[0]
+        assert worker._process is not None
+        os.killpg(worker._process.pid, signal.SIGKILL)
+        worker._process.wait()
+        assert not single.healthy()
+        assert _pages(single.convert(docx)) == 1
+        assert single.stats.failures == 0  # seen dead before the job: no job was lost
+        assert single.stats.restarts == 1
+        assert single.healthy()
+
+
+def test_processes_are_recycled_after_max_jobs(docx: bytes) -> None:
+    with LibreOfficePool(PoolConfig(workers=1, max_jobs=2)) as recycled:
+        for _ in range(3):
+            assert _pages(recycled.convert(docx)) == 1
+        assert recycled.stats.restarts == 1
+        assert recycled.stats.conversions == 3
+
+
+def test_missing_libreoffice_says_what_to_install() -> None:
+    with pytest.raises(ConverterUnavailableError, match="apt-get install libreoffice-writer-nogui"):
+        LibreOfficePool(PoolConfig(soffice="/nonexistent/soffice"))

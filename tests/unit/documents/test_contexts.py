@@ -1,0 +1,83 @@
+"""documents: each kind's typed context, built from facts and the profile."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.documents import SPECS, spec_for
+from generator.documents.cards import certificate, elderly
+from generator.documents.forms import form
+from generator.documents.notice import notice
+from generator.documents.values import MIN_POINTS, Fitted, QrImage, text_ems
+from generator.domain.kinds import DocumentKind
+from generator.errors import DataError, ProfileError
+from tests.cases import LONG_NAME, facts, profile
+
+
+def test_certificate_prints_the_ratio_only_for_elderly_members() -> None:
+    young = certificate(facts("under-70"), profile())
+    assert (young.ratio, young.ratio_note) == ("******", "")
+    old = certificate(facts("elderly-30"), profile())
+    assert old.ratio == "3割"
+    # 70 since 2023-04-01, but a member only since 2025-11-01: the 発効期日 is the later.
+    assert old.ratio_note == "（令和7年11月1日から）"
+    assert certificate(facts("elderly-20"), profile()).ratio == "2割"
+
+
+def test_notice_uses_its_own_mask_and_the_profile_title(keys) -> None:  # type: ignore[no-untyped-def]
+    context = notice(facts("under-70"), profile(), keys)
+    assert context.ratio == "*******"
+    assert context.notice_title == "資格情報のお知らせ"
+    assert isinstance(context.facility_qr, QrImage)
+    assert context.facility_qr.payload.startswith("TEST1.")
+    kyosai = profile("kyosai")
+    plain = notice(facts("under-70", insurer=kyosai), kyosai, None)
+    assert plain.facility_qr == ""
+    assert plain.notice_title == "資格情報通知書"
+
+
+def test_the_facility_qr_needs_keys() -> None:
+    with pytest.raises(ProfileError, match="signing keys"):
+        notice(facts("under-70"), profile(), None)
+
+
+def test_elderly_certificate() -> None:
+    context = elderly(facts("under-70"), profile())  # issued ahead: 70 from next month
+    assert context.effective_date == "令和8年1月1日"
+    assert context.expiry == "令和8年7月31日"
+    assert elderly(facts("elderly-30"), profile()).ratio == "3割"
+    with pytest.raises(DataError, match="not 高齢受給者"):
+        elderly(facts("gaiji"), profile())
+
+
+def test_forms_route_by_membership() -> None:
+    context = form(facts("dependent"), profile())
+    assert context.delivery_route == "事業所経由"
+    assert context.insured_name.text == "山田 太郎"
+    assert context.relationship == "長女"
+
+
+def test_long_names_shrink() -> None:
+    context = certificate(facts("long-name"), profile())
+    assert context.name.text == LONG_NAME
+    assert context.name.points < 7.5
+
+
+def test_every_kind_builds_a_context_with_its_declared_variables(keys) -> None:  # type: ignore[no-untyped-def]
+    for kind, spec in SPECS.items():
+        built = spec.build(facts("elderly-20"), profile(), keys)
+        assert set(built.as_vars()) == spec.context_type.variables(), kind
+        assert "123456789012" not in str(built.texts())
+    assert spec_for("qualification-notice").kind is DocumentKind.QUALIFICATION_NOTICE
+
+
+@given(st.text(min_size=0, max_size=80), st.floats(10, 200), st.floats(5, 16))
+def test_fitted_text_never_grows_and_never_drops_below_the_minimum(
+    text: str, width: float, size: float
+) -> None:
+    points = Fitted(text, width, size).points
+    assert MIN_POINTS <= points <= size or points == size
+    if text and points > MIN_POINTS:
+        assert text_ems(text) * points <= width * 72 / 25.4 * 0.92 + 0.01

@@ -1,0 +1,98 @@
+"""render/docx.py: chunks of members in one DOCX, autoescaping, strict variables."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from generator.documents import spec_for
+from generator.errors import TemplateError
+from generator.render.docx import TemplateSet, _start_on_new_page
+from tests.cases import facts, profile
+
+
+def _document_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("word/document.xml").decode()
+
+
+def test_a_chunk_holds_each_member_from_a_fresh_page(keys) -> None:  # type: ignore[no-untyped-def]
+    spec = spec_for("qualification-notice")
+    contexts = [
+        spec.build(facts(v), profile(), keys).as_vars() for v in ("under-70", "gaiji", "dependent")
+    ]
+    xml = _document_xml(TemplateSet().render(spec.template, contexts))
+    assert xml.count("<w:pageBreakBefore/>") == 2
+    assert xml.count("<w:sectPr") == 1
+    for name in ("若林 誠", "山田 陽菜"):
+        assert name in xml
+    assert xml.count("<pic:pic") == 6  # two QR codes each
+    ids = [part.split('"')[0] for part in xml.split('<wp:docPr id="')[1:]]
+    assert len(ids) == len(set(ids))  # image ids stay unique across members
+
+
+def test_names_with_markup_characters_render_as_text() -> None:
+    spec = spec_for("certificate-application")
+    context = spec.build(facts("under-70"), profile(), None).as_vars()
+    context["relationship"] = 'R&D <部> "x"'
+    data = TemplateSet().render(spec.template, [context])
+    text = "\n".join(
+        p.text
+        for t in docx.Document(io.BytesIO(data)).tables
+        for c in t._cells
+        for p in c.paragraphs
+    )
+    assert 'R&D <部> "x"' in text
+
+
+def test_an_undefined_variable_is_an_error() -> None:
+    spec = spec_for("certificate-application")
+    context = spec.build(facts("under-70"), profile(), None).as_vars()
+    del context["relationship"]
+    with pytest.raises(TemplateError, match="relationship"):
+        TemplateSet().render(spec.template, [context])
+
+
+def test_nothing_to_render_and_missing_templates(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="nothing"):
+        TemplateSet().render("qualification-notice.docx", [])
+    with pytest.raises(TemplateError, match="cannot be loaded"):
+        TemplateSet(tmp_path).compiled("absent.docx")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<w:p><w:r/></w:p>", "<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r/></w:p>"),
+        (
+            "<w:p><w:pPr><w:jc/></w:pPr></w:p>",
+            "<w:p><w:pPr><w:pageBreakBefore/><w:jc/></w:pPr></w:p>",
+        ),
+        (
+            '<w:p><w:pPr><w:pStyle w:val="T"/><w:jc/></w:pPr></w:p>',
+            '<w:p><w:pPr><w:pStyle w:val="T"/><w:pageBreakBefore/><w:jc/></w:pPr></w:p>',
+        ),
+    ],
+)
+def test_start_on_new_page(body: str, expected: str) -> None:
+    assert _start_on_new_page(body) == expected
+
+
+def test_a_body_opening_with_a_table_gets_a_break_paragraph() -> None:
+    result = _start_on_new_page("<w:tbl></w:tbl>")
+    assert result.startswith("<w:p><w:pPr><w:pageBreakBefore/>")
+    assert result.endswith("<w:tbl></w:tbl>")
+
+
+def test_page_sizes_come_from_the_templates() -> None:
+    templates = TemplateSet()
+    assert templates.compiled("qualification-notice.docx").page_size == pytest.approx(
+        (595.3, 841.9), abs=0.1
+    )
+    assert templates.compiled("eligibility-certificate-postcard.docx").page_size == pytest.approx(
+        (283.45, 419.55), abs=0.1
+    )

@@ -1,0 +1,35 @@
+"""render/fonts.py: every character of a record is in a pinned font, or it is an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import DataError
+from generator.render.fonts import FONT_FILES, FONTS_DIR, check_text, coverage
+
+
+def test_the_pinned_fonts_and_their_licences_are_in_the_repository() -> None:
+    for files in FONT_FILES.values():
+        for name in files:
+            assert (FONTS_DIR / name).is_file()
+    assert (FONTS_DIR / "fonts.conf").is_file()
+    assert len(list((FONTS_DIR / "licenses").iterdir())) >= 3
+
+
+@pytest.mark.parametrize("text", ["山田 太郎", "髙橋 𠮷男", "﨑", "ｱ", "渡邊", "葛\U000e0100"])
+def test_japanese_names_and_gaiji_are_covered(text: str) -> None:
+    check_text("R1", "name", text)
+
+
+def test_gaiji_falls_back_from_the_body_font() -> None:
+    cover = coverage()
+    assert cover.covers("𠮷")
+    assert not cover.primary_covers("𠮷")
+
+
+@pytest.mark.parametrize("char", ["\U0001f600", "\u0e01", "\uf8ff"])
+def test_a_character_no_font_has_names_the_field(char: str) -> None:
+    with pytest.raises(DataError, match=f"U\\+{ord(char):04X}") as caught:
+        check_text("R1", "name", f"山田{char}")
+    assert (caught.value.record, caught.value.field) == ("R1", "name")
+    assert "character 3" in caught.value.message

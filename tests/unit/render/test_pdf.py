@@ -1,0 +1,87 @@
+"""render/pdf.py: splitting a chunk, deterministic finishing, structural checks."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from generator.errors import ConversionError, OutputError
+from generator.render.convert.base import FakeConverter
+from generator.render.pdf import (
+    Metadata,
+    check_page_size,
+    finish,
+    page_sizes,
+    pdf_date,
+    split,
+    unembedded_fonts,
+)
+
+
+def _pdf(pages: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595.3, 841.9)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+META = Metadata(
+    "資格確認書", "テスト健康保険組合", "資格確認書（令和7年12月1日交付）", date(2025, 12, 1)
+)
+
+
+def test_split_by_pages_each() -> None:
+    parts = list(split(_pdf(6), 2, 3))
+    assert [len(p.pages) for p in parts] == [2, 2, 2]
+    with pytest.raises(ConversionError, match="overflowed"):
+        list(split(_pdf(5), 2, 3))
+
+
+def test_finish_is_deterministic_and_carries_metadata() -> None:
+    first = finish(next(split(_pdf(1), 1, 1)), META)
+    second = finish(next(split(_pdf(1), 1, 1)), META)
+    assert first == second
+    reader = PdfReader(io.BytesIO(first))
+    assert reader.metadata is not None
+    assert reader.metadata.title == "資格確認書"
+    assert reader.metadata.author == "テスト健康保険組合"
+    assert reader.metadata["/CreationDate"] == "D:20251201000000+09'00'"
+    other = finish(next(split(_pdf(1), 1, 1)), Metadata("x", "y", "z", date(2025, 12, 2)))
+    assert other != first
+    assert reader.trailer["/ID"][0] != b"\0" * 16
+
+
+def test_pdf_date() -> None:
+    assert pdf_date(date(2026, 1, 5)) == "D:20260105000000+09'00'"
+
+
+def test_page_size_check() -> None:
+    pdf = _pdf(1)
+    assert page_sizes(pdf) == [(595.3, 841.9)]
+    check_page_size(pdf, (595.3, 841.9), "t")
+    with pytest.raises(OutputError, match=r"not 283\.5"):
+        check_page_size(pdf, (283.46, 419.53), "t")
+
+
+def test_blank_pages_use_no_fonts() -> None:
+    assert unembedded_fonts(_pdf(1)) == []
+
+
+def test_fake_converter_counts_page_breaks() -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "word/document.xml", '<w:p><w:pageBreakBefore/></w:p><w:br w:type="page"/>'
+        )
+    converter = FakeConverter()
+    assert len(PdfReader(io.BytesIO(converter.convert(buffer.getvalue()))).pages) == 3
+    with pytest.raises(ConversionError, match="not a DOCX"):
+        converter.convert(b"nope")
+    converter.close()

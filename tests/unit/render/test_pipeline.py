@@ -1,0 +1,47 @@
+"""render/pipeline.py with the fake converter: chunking, splitting, finishing, font checks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from generator.domain.kinds import DocumentKind
+from generator.errors import DataError, OutputError
+from generator.facts import decide
+from generator.records.schema import parse_record
+from generator.render.convert.base import FakeConverter
+from generator.render.pipeline import Renderer
+from tests.cases import ISSUE, facts, profile
+from tests.conftest import base_record
+
+
+def test_one_conversion_per_chunk_and_one_pdf_per_member(keys) -> None:  # type: ignore[no-untyped-def]
+    converter = FakeConverter()
+    renderer = Renderer(converter, keys=keys)
+    jobs = [(facts(v), profile()) for v in ("under-70", "elderly-20", "dependent")]
+    pdfs = renderer.render_chunk(DocumentKind.ELIGIBILITY_CERTIFICATE, jobs)
+    assert converter.calls == 1
+    assert [len(PdfReader(io.BytesIO(p)).pages) for p in pdfs] == [2, 2, 2]
+    meta = PdfReader(io.BytesIO(pdfs[0])).metadata
+    assert meta is not None
+    assert meta.title == "資格確認書"
+    assert meta.subject == "資格確認書（令和7年12月1日交付）"
+
+
+def test_a_character_no_font_has_stops_the_record(keys) -> None:  # type: ignore[no-untyped-def]
+    member = parse_record(base_record(name="山田 \U0001f600"), where="x")
+    with pytest.raises(DataError) as caught:
+        Renderer(FakeConverter(), keys=keys).render(
+            DocumentKind.CERTIFICATE_APPLICATION, decide(member, profile(), ISSUE), profile()
+        )
+    assert caught.value.field == "name"
+
+
+def test_the_page_size_is_checked_against_the_template() -> None:
+    # The fake converter makes A4 pages; the postcard template is はがき.
+    with pytest.raises(OutputError, match="not 283"):
+        Renderer(FakeConverter()).render(
+            DocumentKind.ELIGIBILITY_CERTIFICATE_POSTCARD, facts("gaiji"), profile()
+        )
