@@ -95,7 +95,8 @@ def card_fields(
         "symbol": member.insured_id.symbol,
         "number": member.insured_id.number,
         "branch": member.insured_id.branch,
-        "insured_name": value_box.fit(member.insured_display_name),
+        # 被保険者氏名 is for dependents; on the insured's own card the 氏名 says it all.
+        "insured_name": value_box.fit("" if member.is_insured else member.insured_display_name),
         "issue_date": era(facts.issue_date),
         "expiry": era(expiry),
         "insurer_number": insurer.number,
