@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -23,5 +24,6 @@ def write_private(path: Path, data: bytes) -> None:
         os.chmod(temporary, FILE_MODE)  # the umask may have narrowed, never widened; be sure
         os.replace(temporary, path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
