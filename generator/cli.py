@@ -246,3 +246,62 @@ def templates_check() -> None:
     if problems:
         sys.exit(1)
     click.echo("templates: all clean")
+
+
+@main.command("run")
+@click.argument("input_path", metavar="INPUT", type=FILE)
+@click.option("--profile", "profile_path", required=True, type=FILE)
+@click.option("--issue-date", type=ISO_DATE, default=None, help="交付年月日; today when not given.")
+@click.option("--kind", "run_kind", required=True,
+              type=click.Choice(["enrolment", "mass-issue", "ex-officio", "turning-70", "reissue"]))  # fmt: skip
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="LibreOffice processes.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in the same --out.")
+@KEYS_OPTION
+@_reports_errors
+def run_command(
+    input_path: Path,
+    profile_path: Path,
+    issue_date: date | None,
+    run_kind: str,
+    out_dir: Path,
+    workers: int | None,
+    resume: bool,
+    keys_path: Path | None,
+) -> None:
+    """Bulk run: one PDF per delivery in OUT/deliveries, manifest.json and errors.csv."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from generator.batch import RunConfig, RunKind, run
+    from generator.batch.config import DEFAULT_WORKERS
+
+    config = RunConfig(
+        input=input_path,
+        profile=load_profile(profile_path),
+        issue_date=issue_date or date.today(),  # the one clock read of the run
+        kind=RunKind(run_kind),
+        out=out_dir,
+        workers=workers or DEFAULT_WORKERS,
+        resume=resume,
+        keys=_key_ring(keys_path, required=False),
+    )
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        TextColumn("{task.speed} pages/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("rendering", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        counts = run(config, progress=advance)
+    click.echo(
+        f"{counts['records']} records: {counts['delivered']} delivered in {counts['deliveries']} "
+        f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "
+        f"{counts['errors']} in errors.csv"
+    )

@@ -48,6 +48,8 @@ class MemberFacts:
     documents: tuple[DocumentKind, ...]
     delivery: Delivery
     reasons: dict[str, str] = field(default_factory=dict)
+    #: 発効期日 of a document issued ahead (turning 70); None when it is the issue date.
+    effective_date: date | None = None
 
     def explain(self) -> dict[str, object]:
         """The JSON ``explain`` prints: decisions with their reasons, no personal data."""
@@ -112,9 +114,16 @@ def enrolment_documents(
     return tuple(kinds)
 
 
-def decide(member: Member, profile: Profile, issue_date: date) -> MemberFacts:
+def decide(
+    member: Member, profile: Profile, issue_date: date, *, effective_date: date | None = None
+) -> MemberFacts:
     """Every decision for ``member`` on ``issue_date``; DataError for a member who cannot
-    be issued documents (born after the issue date, or 75 or older on it)."""
+    be issued documents (born after the issue date, or 75 or older on it).
+
+    ``effective_date`` (発効期日) is when the printed ratio takes effect, the issue date unless
+    a document is issued ahead, as at 70 (the 1st of the next month).
+    """
+    on = effective_date or issue_date
     if member.birth_date > issue_date:
         raise DataError(member.record_id, "birth_date", "is after the issue date")
     years = age.age_on(member.birth_date, issue_date)
@@ -126,10 +135,10 @@ def decide(member: Member, profile: Profile, issue_date: date) -> MemberFacts:
         )
     expiry = _expiry(member, profile, issue_date)
     start = age.elderly_start(member.birth_date)
-    is_elderly = age.is_elderly_on(member.birth_date, issue_date)
+    is_elderly = age.is_elderly_on(member.birth_date, on)
     burden = burden_ratio(
         member.birth_date,
-        issue_date,
+        on,
         member.standard_monthly_remuneration,
         base_income_applied=member.base_income_applied,
     )
@@ -148,9 +157,9 @@ def decide(member: Member, profile: Profile, issue_date: date) -> MemberFacts:
         delivery=delivery_for(member),
         reasons={
             "burden_ratio": burden.reason,
-            "ratio_printed": "高齢受給者 on the issue date: the ratio is printed"
+            "ratio_printed": "高齢受給者 on the effective date: the ratio is printed"
             if is_elderly
-            else "not 高齢受給者 on the issue date: the mask is printed",
+            else "not 高齢受給者 on the effective date: the mask is printed",
             "elderly_start": "高齢受給者 now or before the expiry"
             if relevant
             else "not 高齢受給者 before the 資格確認書 expires",
@@ -158,4 +167,5 @@ def decide(member: Member, profile: Profile, issue_date: date) -> MemberFacts:
             if member.delivered_home
             else "through the employer (事業所)",
         },
+        effective_date=effective_date,
     )

@@ -51,4 +51,11 @@ class QrImage:
     width_mm: float
 
 
-TemplateValue = str | Fitted | QrImage
+@dataclass(frozen=True, slots=True)
+class BarcodeImage:
+    """A 郵便カスタマバーコード: its bars (1–4), printed at the standard size."""
+
+    bars: str
+
+
+TemplateValue = str | Fitted | QrImage | BarcodeImage | list[dict[str, object]]

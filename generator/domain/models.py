@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from generator.domain.kinds import DocumentKind
+
 #: The value of ``relationship`` for the insured person (被保険者) rather than a dependent.
 INSURED_RELATIONSHIP = "本人"
 
@@ -103,6 +105,8 @@ class Member(_Frozen):
     certificate_requested: bool
     certificate_reason: CertificateReason | None
     base_income_applied: bool = False
+    #: For a reissue run: the document the member asked for (再交付申請).
+    requested_document: DocumentKind | None = None
 
     @property
     def is_insured(self) -> bool:

@@ -121,6 +121,25 @@ class DocumentsConfig(_Strict):
     notice_title: str = Field(default="資格情報のお知らせ", min_length=1)
 
 
+SENDER_LIST_COLUMNS = ("name_kana", "birth_date", "relationship", "insured_id")
+
+
+class SenderListConfig(_Strict):
+    """Which identifying columns the 送付者リスト shows besides the name (at most three)."""
+
+    columns: list[str] = Field(default_factory=lambda: ["birth_date", "relationship"], max_length=3)
+
+    @field_validator("columns")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        for column in value:
+            if column not in SENDER_LIST_COLUMNS:
+                raise ValueError(
+                    f"unknown column {column!r}: choose from {', '.join(SENDER_LIST_COLUMNS)}"
+                )
+        return value
+
+
 class Profile(_Strict):
     """One insurer's settings, as loaded from ``fixtures/profiles/*.toml``."""
 
@@ -131,6 +150,7 @@ class Profile(_Strict):
     masks: dict[str, str] = Field(default_factory=dict)
     qr: QrConfig = QrConfig()
     documents: DocumentsConfig = DocumentsConfig()
+    sender_list: SenderListConfig = SenderListConfig()
 
     @field_validator("id")
     @classmethod

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from generator.domain.kinds import DocumentKind
 from generator.domain.models import CertificateReason, Membership, Sex
 from generator.domain.numbers import validate_branch, validate_number, validate_symbol
 from generator.domain.text import normalize_code, normalize_postcode, normalize_text, parse_iso_date
@@ -95,7 +96,15 @@ def _yen(value: object) -> int:
     return amount
 
 
+def _requested(value: object) -> DocumentKind:
+    try:
+        return DocumentKind(_code(value).lower())
+    except ValueError:
+        raise ValueError("is not a document kind (see `render --list`)") from None
+
+
 Text = Annotated[str, BeforeValidator(_text)]
+RequestedKind = Annotated[DocumentKind, BeforeValidator(_requested)]
 Kana = Annotated[str, BeforeValidator(_kana)]
 Code = Annotated[str, BeforeValidator(lambda v: _text(_code(v)))]
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]

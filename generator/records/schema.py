@@ -32,6 +32,7 @@ from generator.records.fields import (
     Number,
     Postcode,
     ReasonField,
+    RequestedKind,
     SexField,
     Symbol,
     Text,
@@ -45,6 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "sex", "relationship", "insured_name", "acquired_date", "standard_monthly_remuneration",
     "membership", "voluntary_until", "home_postcode", "home_address", "has_myna_card",
     "certificate_requested", "certificate_reason", "my_number", "base_income_applied",
+    "requested_document",
 )  # fmt: skip
 #: Columns dropped unread at parse time.
 DISCARDED = frozenset({"my_number"})
@@ -79,6 +81,7 @@ class RecordIn(BaseModel):
     certificate_requested: Flag = False
     certificate_reason: ReasonField | None = None
     base_income_applied: Flag = False
+    requested_document: RequestedKind | None = None
 
 
 def _present(raw: Mapping[str, object]) -> dict[str, object]:
@@ -172,6 +175,7 @@ def _to_member(row: RecordIn) -> Member:
         if row.certificate_reason
         else None,
         base_income_applied=row.base_income_applied,
+        requested_document=row.requested_document,
     )
 
 

@@ -21,10 +21,10 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
 
-from generator.documents.values import Fitted, QrImage, TemplateValue
+from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
 from generator.render.fonts import GAIJI, MINCHO, coverage
-from generator.render.qr import qr_png
+from generator.render.qr import barcode_width_mm, customer_barcode_png, qr_png
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _FIRST_PARAGRAPH = re.compile(r"<w:p(?=[ >])[^>]*>")
@@ -146,4 +146,9 @@ def _value(document: DocxTemplate, value: TemplateValue) -> object:
         return _fitted(value)
     if isinstance(value, QrImage):
         return InlineImage(document, io.BytesIO(qr_png(value.payload)), width=Mm(value.width_mm))
+    if isinstance(value, BarcodeImage):
+        width = Mm(barcode_width_mm(len(value.bars)))
+        return InlineImage(document, io.BytesIO(customer_barcode_png(value.bars)), width=width)
+    if isinstance(value, list):
+        return [{key: _value(document, item) for key, item in row.items()} for row in value]  # type: ignore[arg-type]
     return value

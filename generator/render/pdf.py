@@ -37,15 +37,20 @@ def pdf_date(day: date) -> str:
     return f"D:{day:%Y%m%d}000000+09'00'"
 
 
-def split(pdf: bytes, pages_each: int, count: int) -> Iterator[PdfWriter]:
-    """The chunk's documents, ``pages_each`` pages apiece; ConversionError on a mismatch."""
+def read_chunk(pdf: bytes, pages_each: int, count: int) -> PdfReader:
+    """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages."""
     reader = PdfReader(io.BytesIO(pdf))
     if len(reader.pages) != pages_each * count:
         raise ConversionError(
             f"the chunk came out as {len(reader.pages)} pages, not {count} × {pages_each}: "
             "a document overflowed its layout"
         )
-    for index in range(count):
+    return reader
+
+
+def split(reader: PdfReader, pages_each: int) -> Iterator[PdfWriter]:
+    """The chunk's documents as writers of ``pages_each`` pages apiece."""
+    for index in range(len(reader.pages) // pages_each):
         writer = PdfWriter()
         for number in range(index * pages_each, (index + 1) * pages_each):
             writer.add_page(reader.pages[number])

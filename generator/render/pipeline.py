@@ -6,10 +6,13 @@ once; then each member's pages are split off and finished (metadata, determinist
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pypdf import PdfReader
+
 from generator.documents import spec_for
+from generator.documents.values import TemplateValue
 from generator.domain.era import wareki_long
 from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind
@@ -19,7 +22,7 @@ from generator.profiles import Profile
 from generator.render.convert.base import Converter
 from generator.render.docx import TemplateSet
 from generator.render.fonts import check_text
-from generator.render.pdf import Metadata, check_page_size, finish, split
+from generator.render.pdf import Metadata, check_page_size, finish, read_chunk, split
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,9 @@ class Renderer:
             check_fonts(facts.member)
             contexts.append(spec.build(facts, profile, self.keys).as_vars())
         compiled = self.templates.compiled(spec.template)
-        pdf = self.converter.convert(self.templates.render(spec.template, contexts))
+        reader = self.convert(spec.template, spec.pages, contexts)
         finished = []
-        for (facts, profile), writer in zip(jobs, split(pdf, spec.pages, len(jobs)), strict=True):
+        for (facts, profile), writer in zip(jobs, split(reader, spec.pages), strict=True):
             meta = Metadata(
                 title=kind.japanese,
                 author=profile.insurer.name,
@@ -83,6 +86,13 @@ class Renderer:
             check_page_size(document, compiled.page_size, spec.template)
             finished.append(document)
         return finished
+
+    def convert(
+        self, template: str, pages_each: int, contexts: Sequence[Mapping[str, TemplateValue]]
+    ) -> PdfReader:
+        """One conversion of a chunk, checked for ``pages_each`` pages per context."""
+        pdf = self.converter.convert(self.templates.render(template, contexts))
+        return read_chunk(pdf, pages_each, len(contexts))
 
     def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
         return self.render_chunk(kind, [(facts, profile)])[0]

@@ -6,6 +6,7 @@ import io
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from PIL import Image, ImageDraw
 from qrcode.image.pil import PilImage
 
 
@@ -17,4 +18,30 @@ def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
     image = code.make_image(image_factory=PilImage)
     out = io.BytesIO()
     image.save(out, format="PNG")
+    return out.getvalue()
+
+
+#: 郵便カスタマバーコード at the standard 10 pt size: bars 0.6 mm wide on a 1.2 mm pitch;
+#: long bars 3.6 mm, half bars 2.4 mm, timing bars 1.2 mm.
+BAR_PITCH_MM = 1.2
+_DPMM = 600 / 25.4
+_HEIGHTS_MM = {"1": (0.0, 3.6), "2": (0.0, 2.4), "3": (1.2, 3.6), "4": (1.2, 2.4)}
+
+
+def barcode_width_mm(bar_count: int) -> float:
+    return (bar_count - 1) * BAR_PITCH_MM + BAR_PITCH_MM / 2
+
+
+def customer_barcode_png(bars: str) -> bytes:
+    """The customer barcode as a 600 dpi PNG, exactly barcode_width_mm wide and 3.6 mm tall."""
+    width = round(barcode_width_mm(len(bars)) * _DPMM)
+    image = Image.new("1", (width, round(3.6 * _DPMM)), 1)
+    draw = ImageDraw.Draw(image)
+    for index, kind in enumerate(bars):
+        left = round(index * BAR_PITCH_MM * _DPMM)
+        right = round((index * BAR_PITCH_MM + BAR_PITCH_MM / 2) * _DPMM) - 1
+        top, bottom = _HEIGHTS_MM[kind]
+        draw.rectangle((left, round(top * _DPMM), right, round(bottom * _DPMM) - 1), fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(600, 600))
     return out.getvalue()

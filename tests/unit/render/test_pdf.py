@@ -16,6 +16,7 @@ from generator.render.pdf import (
     finish,
     page_sizes,
     pdf_date,
+    read_chunk,
     split,
     unembedded_fonts,
 )
@@ -36,22 +37,24 @@ META = Metadata(
 
 
 def test_split_by_pages_each() -> None:
-    parts = list(split(_pdf(6), 2, 3))
+    parts = list(split(read_chunk(_pdf(6), 2, 3), 2))
     assert [len(p.pages) for p in parts] == [2, 2, 2]
     with pytest.raises(ConversionError, match="overflowed"):
-        list(split(_pdf(5), 2, 3))
+        read_chunk(_pdf(5), 2, 3)
 
 
 def test_finish_is_deterministic_and_carries_metadata() -> None:
-    first = finish(next(split(_pdf(1), 1, 1)), META)
-    second = finish(next(split(_pdf(1), 1, 1)), META)
+    first = finish(next(split(read_chunk(_pdf(1), 1, 1), 1)), META)
+    second = finish(next(split(read_chunk(_pdf(1), 1, 1), 1)), META)
     assert first == second
     reader = PdfReader(io.BytesIO(first))
     assert reader.metadata is not None
     assert reader.metadata.title == "資格確認書"
     assert reader.metadata.author == "テスト健康保険組合"
     assert reader.metadata["/CreationDate"] == "D:20251201000000+09'00'"
-    other = finish(next(split(_pdf(1), 1, 1)), Metadata("x", "y", "z", date(2025, 12, 2)))
+    other = finish(
+        next(split(read_chunk(_pdf(1), 1, 1), 1)), Metadata("x", "y", "z", date(2025, 12, 2))
+    )
     assert other != first
     assert reader.trailer["/ID"][0] != b"\0" * 16
 

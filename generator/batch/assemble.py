@@ -1,0 +1,148 @@
+"""Pass 2 for one batch of deliveries: a few conversions, then one PDF per delivery.
+
+A batch's documents are converted kind by kind (one DOCX per kind), its cover letters and
+送付者リスト pages likewise; each delivery's PDF is then assembled from those pages: cover,
+sender list, then each member's documents, every member from a fresh sheet (blank pages pad
+as needed, so no sheet carries two members), with a bookmark per member.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pypdf import PageObject, PdfReader, PdfWriter
+
+from generator.batch.plan import Planned
+from generator.documents import spec_for
+from generator.documents.common import era
+from generator.documents.letters import (
+    COVER_TEMPLATE,
+    SENDER_LIST_TEMPLATE,
+    Recipient,
+    cover,
+    sender_list,
+)
+from generator.documents.values import TemplateValue
+from generator.domain.kinds import DocumentKind
+from generator.profiles import Profile
+from generator.render.pdf import Metadata, finish
+from generator.render.pipeline import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPlan:
+    """One delivery of a batch: where it goes and who is in it."""
+
+    ordinal: int
+    key: str
+    file: str
+    recipient: Recipient
+    members: Sequence[Planned]
+    total: int
+
+
+@dataclass(slots=True)
+class DeliveryOutput:
+    """A finished delivery: the PDF's bytes and each member's page range (1-based)."""
+
+    ordinal: int
+    file: str
+    data: bytes
+    pages: int
+    placements: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+class _Chunks:
+    """Contexts gathered per template, converted once each; pages handed out by position."""
+
+    def __init__(self) -> None:
+        self.contexts: dict[str, list[Mapping[str, TemplateValue]]] = defaultdict(list)
+        self.pages: dict[str, int] = {}
+        self.readers: dict[str, PdfReader] = {}
+
+    def add(
+        self, template: str, pages: int, context: Mapping[str, TemplateValue]
+    ) -> tuple[str, int]:
+        self.pages[template] = pages
+        self.contexts[template].append(context)
+        return template, (len(self.contexts[template]) - 1) * pages
+
+    def convert(self, renderer: Renderer) -> None:
+        for template, contexts in self.contexts.items():
+            self.readers[template] = renderer.convert(template, self.pages[template], contexts)
+
+    def take(self, where: tuple[str, int], count: int) -> list[PageObject]:
+        template, start = where
+        return [self.readers[template].pages[i] for i in range(start, start + count)]
+
+
+def _pad_to_sheet(writer: PdfWriter) -> None:
+    if len(writer.pages) % 2:
+        box = writer.pages[-1].mediabox
+        writer.add_blank_page(float(box.width), float(box.height))
+
+
+def render_batch(renderer: Renderer, profile: Profile, issue_date: date,
+                 deliveries: Sequence[DeliveryPlan]) -> list[DeliveryOutput]:  # fmt: skip
+    """Convert a batch and assemble its deliveries."""
+    chunks = _Chunks()
+    issued = era(issue_date)
+    layout: list[
+        tuple[tuple[str, int], tuple[str, int] | None, int, list[list[tuple[tuple[str, int], int]]]]
+    ] = []
+    for delivery in deliveries:
+        counts: dict[DocumentKind, int] = defaultdict(int)
+        members: list[list[tuple[tuple[str, int], int]]] = []
+        for planned in delivery.members:
+            placed = []
+            for kind in planned.documents:
+                spec = spec_for(kind)
+                context = spec.build(planned.facts, profile, renderer.keys).as_vars()
+                placed.append((chunks.add(spec.template, spec.pages, context), spec.pages))
+                counts[kind] += 1
+            members.append(placed)
+        label = f"No. {delivery.ordinal} / {delivery.total}"
+        where_cover = chunks.add(COVER_TEMPLATE, 1, cover(delivery.recipient, profile, issued, dict(counts),
+                                                          len(delivery.members), label).as_vars())  # fmt: skip
+        where_list, list_pages = None, 0
+        if delivery.recipient.employer:
+            entries = [(p.member, p.documents) for p in delivery.members]
+            sheets = sender_list(delivery.recipient, profile, issued, entries)
+            for number, sheet in enumerate(sheets):
+                where = chunks.add(SENDER_LIST_TEMPLATE, 1, sheet.as_vars())
+                where_list = where if number == 0 else where_list
+                list_pages += 1
+        layout.append((where_cover, where_list, list_pages, members))
+    chunks.convert(renderer)
+    outputs = []
+    for delivery, (where_cover, where_list, list_pages, members) in zip(
+        deliveries, layout, strict=True
+    ):
+        writer = PdfWriter()
+        for page in chunks.take(where_cover, 1) + (
+            chunks.take(where_list, list_pages) if where_list else []
+        ):
+            writer.add_page(page)
+        output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
+        for planned, placed in zip(delivery.members, members, strict=True):
+            _pad_to_sheet(writer)
+            first = len(writer.pages) + 1
+            for where, count in placed:
+                for page in chunks.take(where, count):
+                    writer.add_page(page)
+            writer.add_outline_item(title=planned.member.name, page_number=first - 1)
+            output.placements.append((planned.seq, first, len(writer.pages)))
+        _pad_to_sheet(writer)
+        meta = Metadata(
+            title="資格確認書等の送付",
+            author=profile.insurer.name,
+            subject=f"{issued}交付 No. {delivery.ordinal} / {delivery.total}",
+            issue_date=issue_date,
+        )
+        output.pages = len(writer.pages)
+        output.data = finish(writer, meta)
+        outputs.append(output)
+    return outputs

@@ -1,0 +1,40 @@
+"""A bulk run's settings as one frozen value object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.batch.kinds import RunKind
+from generator.domain.facility_token import KeyRing
+from generator.profiles import Profile
+
+#: Members per conversion batch: large enough that the ~100 ms fixed cost of a conversion
+#: fades against ~10 ms a page, small enough to keep memory flat and resumes cheap.
+DEFAULT_BATCH_MEMBERS = 120
+DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """What to run: the input, the insurer, the one issue date, the kind, where to write."""
+
+    input: Path
+    profile: Profile
+    issue_date: date
+    kind: RunKind
+    out: Path
+    workers: int = DEFAULT_WORKERS
+    resume: bool = False
+    keys: KeyRing | None = None
+    batch_members: int = DEFAULT_BATCH_MEMBERS
+
+    @property
+    def work_dir(self) -> Path:
+        return self.out / ".work"
+
+    @property
+    def deliveries_dir(self) -> Path:
+        return self.out / "deliveries"

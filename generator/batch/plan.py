@@ -1,0 +1,142 @@
+"""Pass 1: every record parsed, decided and checked, then grouped into deliveries.
+
+Nothing is rendered here, but everything that can fail for one record does (the record's
+rules, its characters against the pinned fonts, each document's context), so that pass 2
+only draws what is known to be drawable and every record ends in the plan or in errors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from generator.batch.config import RunConfig
+from generator.batch.kinds import select
+from generator.batch.store import Store
+from generator.documents import spec_for
+from generator.documents.letters import SENDER_ROWS, Recipient
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member, PostalAddress
+from generator.errors import DataError
+from generator.facts import MemberFacts, decide
+from generator.records import read_records
+from generator.render.pipeline import check_fonts
+
+_FLUSH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One member of a delivery, as pass 2 reads it back."""
+
+    seq: int
+    member: Member
+    documents: tuple[DocumentKind, ...]
+    facts: MemberFacts
+
+
+def even(pages: int) -> int:
+    """Pages rounded up to whole sheets (duplex)."""
+    return pages + pages % 2
+
+
+def facts_for(
+    config: RunConfig, member: Member
+) -> tuple[MemberFacts, tuple[DocumentKind, ...], str]:
+    """The member's facts on the run's effective date, its documents and the reason."""
+    facts = decide(member, config.profile, config.issue_date)
+    chosen = select(config.kind, member, config.profile, config.issue_date, facts.documents)
+    if chosen.effective_date != config.issue_date:
+        facts = decide(
+            member, config.profile, config.issue_date, effective_date=chosen.effective_date
+        )
+    return facts, chosen.documents, chosen.reason
+
+
+def recipient_of(member: Member) -> Recipient:
+    """The employer (御中), or the household at home (様) for 任意継続・特例退職."""
+    if not member.delivered_home and member.employer is not None:
+        return Recipient(member.employer.name, member.employer.location, employer=True)
+    assert member.home is not None
+    return Recipient(member.insured_display_name, member.home, employer=False)
+
+
+def plan(config: RunConfig, store: Store) -> None:
+    """Fill the store from the input; a no-op when a resumed run was planned already."""
+    if store.get("planned"):
+        return
+    for table in ("records", "errors", "deliveries", "placements"):
+        store.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    records: list[tuple[object, ...]] = []
+    errors: list[tuple[object, ...]] = []
+    for seq, item in enumerate(read_records(config.input)):
+        if isinstance(item, DataError):
+            errors.append((seq, item.record, item.field, item.message))
+            continue
+        try:
+            facts, documents, reason = facts_for(config, item)
+            if documents:
+                check_fonts(item)
+                for kind in documents:
+                    spec_for(kind).build(
+                        facts, config.profile, config.keys
+                    )  # fails now, not mid-run
+        except DataError as error:
+            errors.append((seq, error.record, error.field, error.message))
+            continue
+        delivery = facts.delivery.key if documents else None
+        kinds = ",".join(kind.value for kind in documents)
+        effective = (facts.effective_date or config.issue_date).isoformat()
+        records.append(
+            (seq, item.record_id, item.model_dump_json(), delivery, kinds, effective, reason)
+        )
+        if len(records) >= _FLUSH:
+            _flush(store, records, errors)
+    _flush(store, records, errors)
+    _plan_deliveries(store)
+    store.put("planned", True)
+
+
+def _flush(
+    store: Store, records: list[tuple[object, ...]], errors: list[tuple[object, ...]]
+) -> None:
+    store.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", records)
+    store.executemany("INSERT INTO errors VALUES (?, ?, ?, ?)", errors)
+    records.clear()
+    errors.clear()
+
+
+def _plan_deliveries(store: Store) -> None:
+    """One delivery per employer or household, numbered in postcode order."""
+    planned = []
+    groups = store.execute(
+        "SELECT delivery, MIN(seq), COUNT(*) FROM records WHERE delivery IS NOT NULL GROUP BY delivery"
+    )
+    for key, first_seq, members in groups:
+        first = Member.model_validate_json(str(store.execute("SELECT member FROM records WHERE seq = ?",
+                                                              (first_seq,))[0][0]))  # fmt: skip
+        recipient = recipient_of(first)
+        pages = even(1 + (-(-int(str(members)) // SENDER_ROWS) if recipient.employer else 0))
+        for (documents,) in store.execute(
+            "SELECT documents FROM records WHERE delivery = ?", (key,)
+        ):
+            pages += even(sum(spec_for(kind).pages for kind in str(documents).split(",")))
+        planned.append((recipient.address.postcode, str(key), recipient, int(str(members)), pages))
+    planned.sort(key=lambda row: (row[0], row[1]))
+    store.executemany(
+        "INSERT INTO deliveries (ordinal, key, postcode, recipient, members, pages) VALUES (?, ?, ?, ?, ?, ?)",
+        [(ordinal, key, postcode, _recipient_json(recipient), members, pages)
+         for ordinal, (postcode, key, recipient, members, pages) in enumerate(planned, start=1)],
+    )  # fmt: skip
+
+
+def _recipient_json(recipient: Recipient) -> str:
+    return json.dumps({"name": recipient.name, "postcode": recipient.address.postcode,
+                       "address": recipient.address.address, "employer": recipient.employer},
+                      ensure_ascii=False)  # fmt: skip
+
+
+def recipient_from_json(text: str) -> Recipient:
+    data = json.loads(text)
+    address = PostalAddress(postcode=data["postcode"], address=data["address"])
+    return Recipient(data["name"], address, employer=bool(data["employer"]))

@@ -1,0 +1,198 @@
+"""Pass 2 and the run as a whole: batches through the pool, files, progress, resume.
+
+Batches are consecutive deliveries in postcode order, cut the same way on every run of the
+same input, so a resumed run renders exactly the bytes an unbroken run would have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from generator.batch.assemble import DeliveryOutput, DeliveryPlan, render_batch
+from generator.batch.config import RunConfig
+from generator.batch.plan import Planned, facts_for, plan, recipient_from_json
+from generator.batch.report import write_errors, write_manifest
+from generator.batch.store import Store
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member
+from generator.errors import ConversionError, OutputError, TemplateError
+from generator.outputs import write_private
+from generator.render.convert.base import Converter
+from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+from generator.render.pipeline import Renderer
+
+Progress = Callable[[int, int], None]
+
+
+def fingerprint(config: RunConfig) -> str:
+    """What makes two runs the same run: input bytes, profile, issue date, kind."""
+    digest = hashlib.sha256()
+    with Path(config.input).open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    digest.update(config.profile.model_dump_json().encode())
+    digest.update(
+        f"|{config.issue_date.isoformat()}|{config.kind.value}|{config.batch_members}".encode()
+    )
+    return digest.hexdigest()
+
+
+def _file_name(ordinal: int, postcode: str, key: str) -> str:
+    safe = key if key.replace("-", "").replace("_", "").isalnum() and key.isascii() else (
+        hashlib.sha256(key.encode()).hexdigest()[:12])  # fmt: skip
+    return f"{ordinal:06d}_{postcode}_{safe}.pdf"
+
+
+def _batches(store: Store, size: int) -> Iterator[list[tuple[int, str, str, str, int]]]:
+    batch: list[tuple[int, str, str, str, int]] = []
+    members = 0
+    for ordinal, key, postcode, recipient, count in store.iterate(
+        "SELECT ordinal, key, postcode, recipient, members FROM deliveries ORDER BY ordinal"
+    ):
+        batch.append((int(str(ordinal)), str(key), str(postcode), str(recipient), int(str(count))))
+        members += int(str(count))
+        if members >= size:
+            yield batch
+            batch, members = [], 0
+    if batch:
+        yield batch
+
+
+def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
+    row = store.execute("SELECT done, file, sha256 FROM deliveries WHERE ordinal = ?", (ordinal,))[
+        0
+    ]
+    if not row[0]:
+        return False
+    if row[1] is None:
+        return True  # failed for good: its records are in errors
+    path = config.deliveries_dir / str(row[1])
+    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row[2]
+
+
+def _load(config: RunConfig, store: Store, batch: list[tuple[int, str, str, str, int]],
+          total: int) -> list[DeliveryPlan]:  # fmt: skip
+    plans = []
+    for ordinal, key, postcode, recipient, _count in batch:
+        members = []
+        for seq, member_json in store.execute(
+            "SELECT seq, member FROM records WHERE delivery = ? AND seq NOT IN (SELECT seq FROM errors) "
+            "ORDER BY seq", (key,)):  # fmt: skip
+            member = Member.model_validate_json(str(member_json))
+            facts, documents, _ = facts_for(config, member)
+            members.append(Planned(int(str(seq)), member, documents, facts))
+        plans.append(DeliveryPlan(ordinal, key, _file_name(ordinal, postcode, key),
+                                  recipient_from_json(recipient), members, total))  # fmt: skip
+    return plans
+
+
+def _render(
+    renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan]
+) -> list[DeliveryOutput | tuple[DeliveryPlan, str]]:
+    """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
+    try:
+        return list(render_batch(renderer, config.profile, config.issue_date, plans))
+    except (ConversionError, TemplateError):
+        results: list[DeliveryOutput | tuple[DeliveryPlan, str]] = []
+        for single in plans:
+            try:
+                results += render_batch(renderer, config.profile, config.issue_date, [single])
+            except (ConversionError, TemplateError) as error:
+                results.append((single, str(error)))
+        return results
+
+
+def _record(
+    config: RunConfig, store: Store, result: DeliveryOutput | tuple[DeliveryPlan, str]
+) -> int:
+    if isinstance(result, tuple):
+        failed, message = result
+        statements: list[tuple[str, Sequence[object]]] = [
+            ("UPDATE deliveries SET done = 1, file = NULL WHERE ordinal = ?", (failed.ordinal,))
+        ]
+        statements += [("INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?)",
+                        (p.seq, p.member.record_id, "(render)", message)) for p in failed.members]  # fmt: skip
+        store.transaction(statements)
+        return 0
+    write_private(config.deliveries_dir / result.file, result.data)
+    sha = hashlib.sha256(result.data).hexdigest()
+    done: list[tuple[str, Sequence[object]]] = [
+        (
+            "UPDATE deliveries SET done = 1, file = ?, sha256 = ?, pages = ? WHERE ordinal = ?",
+            (result.file, sha, result.pages, result.ordinal),
+        )
+    ]
+    done += [
+        (
+            "INSERT OR REPLACE INTO placements VALUES (?, ?, ?, ?)",
+            (seq, result.ordinal, first, last),
+        )
+        for seq, first, last in result.placements
+    ]
+    store.transaction(done)
+    return result.pages
+
+
+def execute(
+    config: RunConfig, store: Store, converter: Converter, progress: Progress | None
+) -> None:
+    """Render every delivery not yet done, a few batches in flight at once."""
+    total_deliveries = int(str(store.execute("SELECT COUNT(*) FROM deliveries")[0][0]))
+    total_pages = int(str(store.execute("SELECT COALESCE(SUM(pages), 0) FROM deliveries")[0][0]))
+    done_pages = 0
+    renderer = Renderer(converter, keys=config.keys)
+    with ThreadPoolExecutor(max_workers=config.workers) as pool:
+        running: set[Future[list[DeliveryOutput | tuple[DeliveryPlan, str]]]] = set()
+        for batch in _batches(store, config.batch_members):
+            if all(_done(config, store, ordinal) for ordinal, *_ in batch):
+                done_pages += sum(int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?",
+                                                        (o,))[0][0])) for o, *_ in batch)  # fmt: skip
+                continue
+            plans = _load(config, store, batch, total_deliveries)
+            running.add(pool.submit(_render, renderer, config, plans))
+            while len(running) > config.workers:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
+                if progress:
+                    progress(done_pages, total_pages)
+        for future in running:
+            done_pages += sum(_record(config, store, r) for r in future.result())
+            if progress:
+                progress(done_pages, total_pages)
+    if progress:
+        progress(total_pages, total_pages)
+
+
+def run(
+    config: RunConfig, *, converter: Converter | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """A whole bulk run; returns its counts. Resumable with ``config.resume``."""
+    stamp = fingerprint(config)
+    if not config.resume and (config.work_dir.exists() or (config.out / "manifest.json").exists()):
+        raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")
+    store = Store(config.work_dir)
+    try:
+        known = store.get("fingerprint")
+        if known is not None and known != f'"{stamp}"':
+            raise OutputError(
+                f"{config.out} holds a run of other input or settings; --resume needs the same"
+            )
+        store.put("fingerprint", stamp)
+        plan(config, store)
+        own = converter is None
+        active = converter or LibreOfficePool(PoolConfig(workers=config.workers))
+        try:
+            execute(config, store, active, progress)
+        finally:
+            if own:
+                active.close()
+        write_errors(config, store)
+        counts = write_manifest(config, store, stamp)
+    finally:
+        store.close()
+    shutil.rmtree(config.work_dir)  # the state holds personal data: gone once the run is whole
+    return counts

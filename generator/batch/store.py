@@ -1,0 +1,85 @@
+"""The run's state in SQLite (DIR/.work/state.sqlite): records, errors, deliveries, progress.
+
+It makes runs resumable and keeps memory flat: records are planned into it and read back one
+delivery batch at a time. It holds personal data, so it is owner-only and removed once the
+run has finished.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from generator.errors import OutputError
+from generator.outputs import DIR_MODE, FILE_MODE
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, member TEXT NOT NULL,
+    delivery TEXT, documents TEXT NOT NULL, effective TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS records_delivery ON records (delivery, seq);
+CREATE TABLE IF NOT EXISTS errors (
+    seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, field TEXT NOT NULL, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+    ordinal INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, postcode TEXT NOT NULL,
+    recipient TEXT NOT NULL, members INTEGER NOT NULL, pages INTEGER NOT NULL,
+    file TEXT, sha256 TEXT, done INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS placements (
+    seq INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL, first_page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL);
+"""
+
+
+class Store:
+    """One run's state; safe to share between threads (writes are serialised)."""
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            path = directory / "state.sqlite"
+            path.touch(mode=FILE_MODE, exist_ok=True)
+            path.chmod(FILE_MODE)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
+        self._lock = threading.Lock()
+        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
+        self.path = path
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany(sql, rows)
+            self._db.execute("COMMIT")
+
+    def transaction(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Several writes that land together or not at all (a finished delivery)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            for sql, params in statements:
+                self._db.execute(sql, params)
+            self._db.execute("COMMIT")
+
+    def iterate(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
+        """Rows one at a time, on a cursor of their own (for writing large outputs)."""
+        cursor = self._db.execute(sql, params)
+        while rows := cursor.fetchmany(1000):
+            yield from rows
+
+    def get(self, key: str) -> str | None:
+        rows = self.execute("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def put(self, key: str, value: object) -> None:
+        self.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,153 @@
+"""The papers of a delivery: the cover letter, addressed for a 長形3号 window envelope, and
+the 送付者リスト, a page of 20 members at a time so that every page has one height."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.documents.common import Box, Context, era
+from generator.documents.values import BarcodeImage, Fitted
+from generator.domain.barcode import barcode_symbols, bars
+from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member, PostalAddress
+from generator.profiles import Profile
+
+COVER_TEMPLATE, SENDER_LIST_TEMPLATE = "cover-letter.docx", "sender-list.docx"
+SENDER_ROWS = 20
+ADDRESS = Box(84.0, 10.0)
+ADDRESSEE = Box(70.0, 12.0)
+LIST_NAME = Box(40.0, 8.0)
+RECIPIENT = Box(90.0, 9.0)
+_COLUMN_LABELS = {"name_kana": "フリガナ", "birth_date": "生年月日", "relationship": "続柄",
+                  "insured_id": "記号・番号・枝番"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a delivery goes to: an employer (御中) or a household (様)."""
+
+    name: str
+    address: PostalAddress
+    employer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CoverContext(Context):
+    """送付のご案内 (決定通知書)."""
+
+    addressee_postcode: str
+    addressee_address: Fitted
+    addressee_name: Fitted
+    honorific: str
+    attention: str
+    barcode: BarcodeImage | str
+    issue_date: str
+    insurer_name: str
+    insurer_postcode: str
+    insurer_address: str
+    insurer_phone: str
+    title: str
+    greeting: str
+    body: str
+    route_note: str
+    enclosures: list[dict[str, object]]
+    notes: str
+    delivery_label: str
+
+
+def cover(recipient: Recipient, profile: Profile, issue_date_text: str, counts: dict[DocumentKind, int],
+          members: int, label: str) -> CoverContext:  # fmt: skip
+    """The cover letter; the address block shows no 記号・番号, only what the envelope needs."""
+    insurer = profile.insurer
+    symbols = barcode_symbols(recipient.address.postcode, recipient.address.address)
+    enclosures: list[dict[str, object]] = (
+        [{"name": "送付者リスト", "count": "1部"}] if recipient.employer else []
+    )
+    enclosures += [{"name": kind.japanese if kind is not DocumentKind.QUALIFICATION_NOTICE
+                    else profile.documents.notice_title, "count": f"{count}通"}
+                   for kind, count in counts.items()]  # fmt: skip
+    return CoverContext(
+        addressee_postcode=recipient.address.postcode_display,
+        addressee_address=ADDRESS.fit(recipient.address.address),
+        addressee_name=ADDRESSEE.fit(recipient.name),
+        honorific="御中" if recipient.employer else "様",
+        attention="健康保険ご担当者様" if recipient.employer else "",
+        barcode=BarcodeImage(bars(symbols)) if symbols else "",
+        issue_date=issue_date_text,
+        insurer_name=insurer.name,
+        insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
+        insurer_address=insurer.address,
+        insurer_phone=insurer.phone,
+        title="資格確認書等の送付について（決定通知書）",
+        greeting="平素より当組合の事業運営にご協力をいただき、ありがとうございます。",
+        body=f"下記の{members}名の方について資格の登録が完了しましたので、"
+        "関係書類をお送りします。ご確認のうえ、各人にお渡しください。"
+        if recipient.employer
+        else "資格の登録が完了しましたので、関係書類をお送りします。ご確認ください。",
+        route_note="資格確認書は、資格を喪失したときは有効期限内であれば返却が必要です。",
+        enclosures=enclosures,
+        notes="・送付者リストは事業所で保管してください。\n・記載内容に誤りがある場合は、当組合までご連絡ください。"
+        if recipient.employer
+        else "・記載内容に誤りがある場合は、当組合までご連絡ください。",
+        delivery_label=label,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SenderListPage(Context):
+    """One page of the 送付者リスト."""
+
+    recipient: Fitted
+    issue_date: str
+    page_label: str
+    col1: str
+    col2: str
+    col3: str
+    rows: list[dict[str, object]]
+    summary: str
+
+
+def _cell(member: Member, column: str) -> str:
+    if column == "name_kana":
+        return member.name_kana
+    if column == "birth_date":
+        return era(member.birth_date)
+    if column == "relationship":
+        return member.relationship
+    number = member.insured_id
+    return f"{number.symbol}-{number.number}-{number.branch}"
+
+
+def sender_list(recipient: Recipient, profile: Profile, issue_date_text: str,
+                entries: Sequence[tuple[Member, Sequence[DocumentKind]]]) -> list[SenderListPage]:  # fmt: skip
+    """The pages of the list: every member of the delivery and what is enclosed for each."""
+    columns = list(profile.sender_list.columns) + [""] * (3 - len(profile.sender_list.columns))
+    pages = max(1, -(-len(entries) // SENDER_ROWS))
+    result = []
+    for page in range(pages):
+        rows: list[dict[str, object]] = []
+        for index in range(page * SENDER_ROWS, (page + 1) * SENDER_ROWS):
+            if index < len(entries):
+                member, kinds = entries[index]
+                cells = [_cell(member, c) if c else "" for c in columns]
+                documents = "・".join(k.japanese for k in kinds) or "なし"
+                rows.append({"no": str(index + 1), "name": LIST_NAME.fit(member.name),
+                             "c1": cells[0], "c2": cells[1], "c3": cells[2], "documents": documents})  # fmt: skip
+            else:
+                rows.append({"no": "", "name": "", "c1": "", "c2": "", "c3": "", "documents": ""})
+        result.append(
+            SenderListPage(
+                recipient=RECIPIENT.fit(
+                    recipient.name + ("　御中" if recipient.employer else "　様")
+                ),
+                issue_date=issue_date_text,
+                page_label=f"{page + 1} / {pages}",
+                col1=_COLUMN_LABELS.get(columns[0], ""),
+                col2=_COLUMN_LABELS.get(columns[1], ""),
+                col3=_COLUMN_LABELS.get(columns[2], ""),
+                rows=rows,
+                summary=f"計 {len(entries)} 名",
+            )
+        )
+    return result
