@@ -12,9 +12,10 @@ BASE_PYTHON := /usr/bin/python3
 DEB_PACKAGES := python3 python3-venv python3-uno libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-DEMO_PROFILE := fixtures/profiles/kenpo-years5.toml
-DEMO_RECORDS := fixtures/sample/members.csv
+DEMO_PROFILE := fixtures/profiles/kenpo-fy3.toml
+DEMO_RECORDS := fixtures/sample/bulk.csv
 DEMO_ISSUE_DATE := 2025-12-01
+DEMO_KEYS := fixtures/keys/test-facility.keys
 
 .PHONY: help setup system demo test lint typecheck unit clean
 
@@ -40,9 +41,11 @@ $(VENV)/.installed: pyproject.toml | system
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# The main job: a bulk enrolment run over the sample into out/ (replaced on every run).
 demo: setup
-	$(PY) -m generator explain --records $(DEMO_RECORDS) --profile $(DEMO_PROFILE) \
-	  --issue-date $(DEMO_ISSUE_DATE)
+	rm -rf out
+	$(PY) -m generator run $(DEMO_RECORDS) --profile $(DEMO_PROFILE) --issue-date $(DEMO_ISSUE_DATE) \
+	  --kind enrolment --out out --facility-keys $(DEMO_KEYS)
 
 lint: setup
 	$(VENV)/bin/ruff check generator tests bench

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import wraps
@@ -121,7 +122,7 @@ def wareki(dates: tuple[str, ...], full_width: bool) -> None:
 def explain(
     record_path: Path | None, records_path: Path | None, profile_path: Path, issue_date: date | None
 ) -> None:
-    """Print what the generator decides for a record, and why, as JSON."""  # fmt: skip
+    """Print what the generator decides for a record, and why, as JSON."""
     if (record_path is None) == (records_path is None):
         raise click.UsageError("give exactly one of --record and --records")
     profile = load_profile(profile_path)
@@ -252,8 +253,12 @@ def templates_check() -> None:
 @click.argument("input_path", metavar="INPUT", type=FILE)
 @click.option("--profile", "profile_path", required=True, type=FILE)
 @click.option("--issue-date", type=ISO_DATE, default=None, help="交付年月日; today when not given.")
-@click.option("--kind", "run_kind", required=True,
-              type=click.Choice(["enrolment", "mass-issue", "ex-officio", "turning-70", "reissue"]))  # fmt: skip
+@click.option(
+    "--kind",
+    "run_kind",
+    required=True,
+    type=click.Choice(["enrolment", "mass-issue", "ex-officio", "turning-70", "reissue"]),
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="LibreOffice processes.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the same --out.")
@@ -270,7 +275,13 @@ def run_command(
     keys_path: Path | None,
 ) -> None:
     """Bulk run: one PDF per delivery in OUT/deliveries, manifest.json and errors.csv."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from generator.batch import RunConfig, RunKind, run
     from generator.batch.config import DEFAULT_WORKERS
@@ -290,14 +301,16 @@ def run_command(
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("pages"),
-        TextColumn("{task.speed} pages/s"),
+        TextColumn("{task.fields[rate]:>6.1f} pages/s"),
         TimeRemainingColumn(),
     )
+    started = time.monotonic()
     with Progress(*columns, transient=False) as bar:
-        task = bar.add_task("rendering", total=None)
+        task = bar.add_task("rendering", total=None, rate=0.0)
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            rate = done / max(time.monotonic() - started, 1e-9)
+            bar.update(task, completed=done, total=total, rate=rate)
 
         counts = run(config, progress=advance)
     click.echo(

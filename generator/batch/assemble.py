@@ -85,8 +85,9 @@ def _pad_to_sheet(writer: PdfWriter) -> None:
         writer.add_blank_page(float(box.width), float(box.height))
 
 
-def render_batch(renderer: Renderer, profile: Profile, issue_date: date,
-                 deliveries: Sequence[DeliveryPlan]) -> list[DeliveryOutput]:  # fmt: skip
+def render_batch(
+    renderer: Renderer, profile: Profile, issue_date: date, deliveries: Sequence[DeliveryPlan]
+) -> list[DeliveryOutput]:
     """Convert a batch and assemble its deliveries."""
     chunks = _Chunks()
     issued = era(issue_date)
@@ -105,8 +106,13 @@ def render_batch(renderer: Renderer, profile: Profile, issue_date: date,
                 counts[kind] += 1
             members.append(placed)
         label = f"No. {delivery.ordinal} / {delivery.total}"
-        where_cover = chunks.add(COVER_TEMPLATE, 1, cover(delivery.recipient, profile, issued, dict(counts),
-                                                          len(delivery.members), label).as_vars())  # fmt: skip
+        where_cover = chunks.add(
+            COVER_TEMPLATE,
+            1,
+            cover(
+                delivery.recipient, profile, issued, dict(counts), len(delivery.members), label
+            ).as_vars(),
+        )
         where_list, list_pages = None, 0
         if delivery.recipient.employer:
             entries = [(p.member, p.documents) for p in delivery.members]

@@ -16,7 +16,8 @@ from generator.profiles import Profile
 class RunKind(StrEnum):
     """A bulk run's purpose."""
 
-    #: 新規加入: the お知らせ for everyone; the 資格確認書 for those who asked or lack a マイナ保険証.
+    #: 新規加入: the お知らせ for everyone; the 資格確認書 for those who asked or lack
+    #: a マイナ保険証.
     ENROLMENT = "enrolment"
     #: 一斉交付: a 資格確認書 for every member without a マイナ保険証.
     MASS_ISSUE = "mass-issue"
@@ -37,8 +38,13 @@ class Selection:
     reason: str
 
 
-def select(run: RunKind, member: Member, profile: Profile, issue_date: date,
-           enrolment: tuple[DocumentKind, ...]) -> Selection:  # fmt: skip
+def select(  # noqa: PLR0911 - one return per kind of run reads best
+    run: RunKind,
+    member: Member,
+    profile: Profile,
+    issue_date: date,
+    enrolment: tuple[DocumentKind, ...],
+) -> Selection:
     """The documents of one member; ``enrolment`` is what ``decide`` chose for a new member."""
     certificate = (DocumentKind.ELIGIBILITY_CERTIFICATE,)
     if run is RunKind.ENROLMENT:

@@ -66,7 +66,7 @@ def plan(config: RunConfig, store: Store) -> None:
     if store.get("planned"):
         return
     for table in ("records", "errors", "deliveries", "placements"):
-        store.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        store.execute(f"DELETE FROM {table}")
     records: list[tuple[object, ...]] = []
     errors: list[tuple[object, ...]] = []
     for seq, item in enumerate(read_records(config.input)):
@@ -110,11 +110,13 @@ def _plan_deliveries(store: Store) -> None:
     """One delivery per employer or household, numbered in postcode order."""
     planned = []
     groups = store.execute(
-        "SELECT delivery, MIN(seq), COUNT(*) FROM records WHERE delivery IS NOT NULL GROUP BY delivery"
+        "SELECT delivery, MIN(seq), COUNT(*) FROM records "
+        "WHERE delivery IS NOT NULL GROUP BY delivery"
     )
     for key, first_seq, members in groups:
-        first = Member.model_validate_json(str(store.execute("SELECT member FROM records WHERE seq = ?",
-                                                              (first_seq,))[0][0]))  # fmt: skip
+        first = Member.model_validate_json(
+            str(store.execute("SELECT member FROM records WHERE seq = ?", (first_seq,))[0][0])
+        )
         recipient = recipient_of(first)
         pages = even(1 + (-(-int(str(members)) // SENDER_ROWS) if recipient.employer else 0))
         for (documents,) in store.execute(
@@ -124,16 +126,25 @@ def _plan_deliveries(store: Store) -> None:
         planned.append((recipient.address.postcode, str(key), recipient, int(str(members)), pages))
     planned.sort(key=lambda row: (row[0], row[1]))
     store.executemany(
-        "INSERT INTO deliveries (ordinal, key, postcode, recipient, members, pages) VALUES (?, ?, ?, ?, ?, ?)",
-        [(ordinal, key, postcode, _recipient_json(recipient), members, pages)
-         for ordinal, (postcode, key, recipient, members, pages) in enumerate(planned, start=1)],
-    )  # fmt: skip
+        "INSERT INTO deliveries (ordinal, key, postcode, recipient, members, pages) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (ordinal, key, postcode, _recipient_json(recipient), members, pages)
+            for ordinal, (postcode, key, recipient, members, pages) in enumerate(planned, start=1)
+        ],
+    )
 
 
 def _recipient_json(recipient: Recipient) -> str:
-    return json.dumps({"name": recipient.name, "postcode": recipient.address.postcode,
-                       "address": recipient.address.address, "employer": recipient.employer},
-                      ensure_ascii=False)  # fmt: skip
+    return json.dumps(
+        {
+            "name": recipient.name,
+            "postcode": recipient.address.postcode,
+            "address": recipient.address.address,
+            "employer": recipient.employer,
+        },
+        ensure_ascii=False,
+    )
 
 
 def recipient_from_json(text: str) -> Recipient:

@@ -34,27 +34,36 @@ def write_errors(config: RunConfig, store: Store) -> int:
 def write_manifest(config: RunConfig, store: Store, fingerprint: str) -> dict[str, int]:
     """manifest.json: the run, each record (input order), each file (postcode order)."""
     records = []
-    for seq, record_id, documents, reason, file, first, last in store.iterate(
+    for _seq, record_id, documents, reason, file, first, last in store.iterate(
         "SELECT r.seq, r.record_id, r.documents, r.reason, d.file, p.first_page, p.last_page "
         "FROM records r LEFT JOIN placements p ON p.seq = r.seq "
         "LEFT JOIN deliveries d ON d.ordinal = p.ordinal "
         "WHERE r.seq NOT IN (SELECT seq FROM errors) ORDER BY r.seq"
     ):
         kinds = [k for k in str(documents).split(",") if k]
-        records.append({
-            "record_id": record_id,
-            "documents": kinds,
-            "delivery": f"deliveries/{file}" if file else None,
-            "pages": [first, last] if file else None,
-            "reason": reason,
-        })  # fmt: skip
+        records.append(
+            {
+                "record_id": record_id,
+                "documents": kinds,
+                "delivery": f"deliveries/{file}" if file else None,
+                "pages": [first, last] if file else None,
+                "reason": reason,
+            }
+        )
     files = [
-        {"file": f"deliveries/{file}", "delivery": key, "postcode": postcode, "members": members,
-         "pages": pages, "sha256": sha}
+        {
+            "file": f"deliveries/{file}",
+            "delivery": key,
+            "postcode": postcode,
+            "members": members,
+            "pages": pages,
+            "sha256": sha,
+        }
         for file, key, postcode, members, pages, sha in store.iterate(
             "SELECT file, key, postcode, members, pages, sha256 FROM deliveries "
-            "WHERE file IS NOT NULL ORDER BY ordinal")
-    ]  # fmt: skip
+            "WHERE file IS NOT NULL ORDER BY ordinal"
+        )
+    ]
     counts = {
         "records": len(records) + int(str(store.execute("SELECT COUNT(*) FROM errors")[0][0])),
         "delivered": sum(1 for r in records if r["delivery"]),
@@ -64,12 +73,17 @@ def write_manifest(config: RunConfig, store: Store, fingerprint: str) -> dict[st
         "pages": sum(int(str(f["pages"])) for f in files),
     }
     manifest = {
-        "run": {"kind": config.kind.value, "issue_date": config.issue_date.isoformat(),
-                "profile": config.profile.id, "input": Path(config.input).name,
-                "fingerprint": fingerprint, **counts},
+        "run": {
+            "kind": config.kind.value,
+            "issue_date": config.issue_date.isoformat(),
+            "profile": config.profile.id,
+            "input": Path(config.input).name,
+            "fingerprint": fingerprint,
+            **counts,
+        },
         "records": records,
         "files": files,
-    }  # fmt: skip
+    }
     text = json.dumps(manifest, ensure_ascii=False, indent=1)
     write_private(config.out / "manifest.json", text.encode("utf-8"))
     return counts

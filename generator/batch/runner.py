@@ -17,7 +17,6 @@ from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, plan, recipient_from_json
 from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store
-from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
 from generator.errors import ConversionError, OutputError, TemplateError
 from generator.outputs import write_private
@@ -42,8 +41,11 @@ def fingerprint(config: RunConfig) -> str:
 
 
 def _file_name(ordinal: int, postcode: str, key: str) -> str:
-    safe = key if key.replace("-", "").replace("_", "").isalnum() and key.isascii() else (
-        hashlib.sha256(key.encode()).hexdigest()[:12])  # fmt: skip
+    safe = (
+        key
+        if key.replace("-", "").replace("_", "").isalnum() and key.isascii()
+        else (hashlib.sha256(key.encode()).hexdigest()[:12])
+    )
     return f"{ordinal:06d}_{postcode}_{safe}.pdf"
 
 
@@ -74,19 +76,31 @@ def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row[2]
 
 
-def _load(config: RunConfig, store: Store, batch: list[tuple[int, str, str, str, int]],
-          total: int) -> list[DeliveryPlan]:  # fmt: skip
+def _load(
+    config: RunConfig, store: Store, batch: list[tuple[int, str, str, str, int]], total: int
+) -> list[DeliveryPlan]:
     plans = []
     for ordinal, key, postcode, recipient, _count in batch:
         members = []
         for seq, member_json in store.execute(
-            "SELECT seq, member FROM records WHERE delivery = ? AND seq NOT IN (SELECT seq FROM errors) "
-            "ORDER BY seq", (key,)):  # fmt: skip
+            "SELECT seq, member FROM records "
+            "WHERE delivery = ? AND seq NOT IN (SELECT seq FROM errors) "
+            "ORDER BY seq",
+            (key,),
+        ):
             member = Member.model_validate_json(str(member_json))
             facts, documents, _ = facts_for(config, member)
             members.append(Planned(int(str(seq)), member, documents, facts))
-        plans.append(DeliveryPlan(ordinal, key, _file_name(ordinal, postcode, key),
-                                  recipient_from_json(recipient), members, total))  # fmt: skip
+        plans.append(
+            DeliveryPlan(
+                ordinal,
+                key,
+                _file_name(ordinal, postcode, key),
+                recipient_from_json(recipient),
+                members,
+                total,
+            )
+        )
     return plans
 
 
@@ -114,8 +128,13 @@ def _record(
         statements: list[tuple[str, Sequence[object]]] = [
             ("UPDATE deliveries SET done = 1, file = NULL WHERE ordinal = ?", (failed.ordinal,))
         ]
-        statements += [("INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?)",
-                        (p.seq, p.member.record_id, "(render)", message)) for p in failed.members]  # fmt: skip
+        statements += [
+            (
+                "INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?)",
+                (p.seq, p.member.record_id, "(render)", message),
+            )
+            for p in failed.members
+        ]
         store.transaction(statements)
         return 0
     write_private(config.deliveries_dir / result.file, result.data)
@@ -149,8 +168,16 @@ def execute(
         running: set[Future[list[DeliveryOutput | tuple[DeliveryPlan, str]]]] = set()
         for batch in _batches(store, config.batch_members):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
-                done_pages += sum(int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?",
-                                                        (o,))[0][0])) for o, *_ in batch)  # fmt: skip
+                done_pages += sum(
+                    int(
+                        str(
+                            store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[
+                                0
+                            ][0]
+                        )
+                    )
+                    for o, *_ in batch
+                )
                 continue
             plans = _load(config, store, batch, total_deliveries)
             running.add(pool.submit(_render, renderer, config, plans))

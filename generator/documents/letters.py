@@ -19,8 +19,12 @@ ADDRESS = Box(84.0, 10.0)
 ADDRESSEE = Box(70.0, 12.0)
 LIST_NAME = Box(40.0, 8.0)
 RECIPIENT = Box(90.0, 9.0)
-_COLUMN_LABELS = {"name_kana": "フリガナ", "birth_date": "生年月日", "relationship": "続柄",
-                  "insured_id": "記号・番号・枝番"}  # fmt: skip
+_COLUMN_LABELS = {
+    "name_kana": "フリガナ",
+    "birth_date": "生年月日",
+    "relationship": "続柄",
+    "insured_id": "記号・番号・枝番",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +60,29 @@ class CoverContext(Context):
     delivery_label: str
 
 
-def cover(recipient: Recipient, profile: Profile, issue_date_text: str, counts: dict[DocumentKind, int],
-          members: int, label: str) -> CoverContext:  # fmt: skip
+def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
+    recipient: Recipient,
+    profile: Profile,
+    issue_date_text: str,
+    counts: dict[DocumentKind, int],
+    members: int,
+    label: str,
+) -> CoverContext:
     """The cover letter; the address block shows no 記号・番号, only what the envelope needs."""
     insurer = profile.insurer
     symbols = barcode_symbols(recipient.address.postcode, recipient.address.address)
     enclosures: list[dict[str, object]] = (
         [{"name": "送付者リスト", "count": "1部"}] if recipient.employer else []
     )
-    enclosures += [{"name": kind.japanese if kind is not DocumentKind.QUALIFICATION_NOTICE
-                    else profile.documents.notice_title, "count": f"{count}通"}
-                   for kind, count in counts.items()]  # fmt: skip
+    enclosures += [
+        {
+            "name": kind.japanese
+            if kind is not DocumentKind.QUALIFICATION_NOTICE
+            else profile.documents.notice_title,
+            "count": f"{count}通",
+        }
+        for kind, count in counts.items()
+    ]
     return CoverContext(
         addressee_postcode=recipient.address.postcode_display,
         addressee_address=ADDRESS.fit(recipient.address.address),
@@ -119,8 +135,12 @@ def _cell(member: Member, column: str) -> str:
     return f"{number.symbol}-{number.number}-{number.branch}"
 
 
-def sender_list(recipient: Recipient, profile: Profile, issue_date_text: str,
-                entries: Sequence[tuple[Member, Sequence[DocumentKind]]]) -> list[SenderListPage]:  # fmt: skip
+def sender_list(
+    recipient: Recipient,
+    profile: Profile,
+    issue_date_text: str,
+    entries: Sequence[tuple[Member, Sequence[DocumentKind]]],
+) -> list[SenderListPage]:
     """The pages of the list: every member of the delivery and what is enclosed for each."""
     columns = list(profile.sender_list.columns) + [""] * (3 - len(profile.sender_list.columns))
     pages = max(1, -(-len(entries) // SENDER_ROWS))
@@ -132,8 +152,16 @@ def sender_list(recipient: Recipient, profile: Profile, issue_date_text: str,
                 member, kinds = entries[index]
                 cells = [_cell(member, c) if c else "" for c in columns]
                 documents = "・".join(k.japanese for k in kinds) or "なし"
-                rows.append({"no": str(index + 1), "name": LIST_NAME.fit(member.name),
-                             "c1": cells[0], "c2": cells[1], "c3": cells[2], "documents": documents})  # fmt: skip
+                rows.append(
+                    {
+                        "no": str(index + 1),
+                        "name": LIST_NAME.fit(member.name),
+                        "c1": cells[0],
+                        "c2": cells[1],
+                        "c3": cells[2],
+                        "documents": documents,
+                    }
+                )
             else:
                 rows.append({"no": "", "name": "", "c1": "", "c2": "", "c3": "", "documents": ""})
         result.append(

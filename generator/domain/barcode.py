@@ -15,13 +15,31 @@ import unicodedata
 DATA_LENGTH = 20
 #: Bars: 1 long, 2 upper half (ascender), 3 lower half (descender), 4 timing (short).
 PATTERNS: dict[str, str] = {
-    "1": "114", "2": "132", "3": "312", "4": "123", "5": "141", "6": "321", "7": "213",
-    "8": "231", "9": "411", "0": "144", "-": "414", "CC1": "324", "CC2": "342", "CC3": "234",
-    "CC4": "432", "CC5": "243", "CC6": "423", "CC7": "441", "CC8": "111",
-}  # fmt: skip
+    "1": "114",
+    "2": "132",
+    "3": "312",
+    "4": "123",
+    "5": "141",
+    "6": "321",
+    "7": "213",
+    "8": "231",
+    "9": "411",
+    "0": "144",
+    "-": "414",
+    "CC1": "324",
+    "CC2": "342",
+    "CC3": "234",
+    "CC4": "432",
+    "CC5": "243",
+    "CC6": "423",
+    "CC7": "441",
+    "CC8": "111",
+}
 START, STOP = "13", "31"
-_VALUES = {symbol: (10 if symbol == "-" else int(symbol) if symbol.isdigit() else 10 + int(symbol[2:]))
-           for symbol in PATTERNS}  # fmt: skip
+_VALUES = {
+    symbol: (10 if symbol == "-" else int(symbol) if symbol.isdigit() else 10 + int(symbol[2:]))
+    for symbol in PATTERNS
+}
 _SYMBOLS = {value: symbol for symbol, value in _VALUES.items()}
 _KANJI_DIGITS = {
     "〇": 0,
@@ -64,7 +82,7 @@ def address_number(address: str) -> str:
             (index > 0 and "A" <= text[index - 1] <= "Z")
             or (index + 1 < len(text) and "A" <= text[index + 1] <= "Z")
         )
-        out.append(char if char.isdigit() and char.isascii() or char == "-" or single else "-")
+        out.append(char if (char.isdigit() and char.isascii()) or char == "-" or single else "-")
     return re.sub(r"-+", "-", "".join(out)).strip("-")
 
 

@@ -72,14 +72,37 @@ def finish(writer: PdfWriter, meta: Metadata) -> bytes:
         }
     )
     writer._root_object.pop(NameObject("/Metadata"), None)  # an XMP packet would carry the clock
-    writer._ID = ArrayObject([ByteStringObject(b"\0" * 16), ByteStringObject(b"\0" * 16)])
-    draft = io.BytesIO()
-    writer.write(draft)
-    digest = hashlib.sha256(draft.getvalue()).digest()[:16]
+    digest = content_digest(writer, meta)
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def content_digest(writer: PdfWriter, meta: Metadata) -> bytes:
+    """A hash of what the pages draw and of the metadata: the file's /ID, cheaply and the
+    same for the same content (LibreOffice compresses its streams the same way each time)."""
+    digest = hashlib.sha256(repr(meta).encode())
+    for page in writer.pages:
+        box = page.mediabox
+        digest.update(f"|{float(box.width)}x{float(box.height)}|".encode())
+        contents = page.get("/Contents")
+        if contents is None:
+            continue
+        streams = contents.get_object()
+        for stream in streams if isinstance(streams, ArrayObject) else [streams]:
+            digest.update(_raw(stream))
+        # Images (the QR codes) differ between members whose text is alike.
+        for image in page.get("/Resources", {}).get("/XObject", {}).values():
+            digest.update(_raw(image))
+    return digest.digest()[:16]
+
+
+def _raw(reference: object) -> bytes:
+    """A stream's bytes as stored (still compressed: decoding images in Python is slow)."""
+    stream = reference.get_object() if hasattr(reference, "get_object") else reference
+    data = getattr(stream, "_data", b"")
+    return data if isinstance(data, bytes) else str(data).encode()
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:

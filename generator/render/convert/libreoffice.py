@@ -88,7 +88,7 @@ class LibreOfficePool:
     def _start_quietly(self, worker: SofficeWorker) -> None:
         try:
             worker.start(self.config.start_timeout)
-        except WorkerFailedError:
+        except Exception:
             worker.kill()
 
     def convert(self, docx: bytes) -> bytes:

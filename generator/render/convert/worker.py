@@ -43,6 +43,24 @@ class WorkerFailedError(Exception):
         self.timed_out = timed_out
 
 
+_BOOTSTRAP = threading.Lock()
+_RESOLVER: list[Any] = []
+
+
+def _resolver() -> Any:
+    """The process's UNO URL resolver, made once: bootstrapping UNO from two threads at once
+    fails (the service manager is not ready for the second)."""
+    with _BOOTSTRAP:
+        if not _RESOLVER:
+            local = uno.getComponentContext()
+            _RESOLVER.append(
+                local.ServiceManager.createInstanceWithContext(
+                    "com.sun.star.bridge.UnoUrlResolver", local
+                )
+            )
+        return _RESOLVER[0]
+
+
 def _props(**values: Any) -> tuple[Any, ...]:
     result = []
     for name, value in values.items():
@@ -105,10 +123,7 @@ class SofficeWorker:
         self.jobs = 0
 
     def _connect(self, pipe: str, timeout: float) -> Any:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local
-        )
+        resolver = _resolver()
         deadline = time.monotonic() + timeout
         while True:
             try:

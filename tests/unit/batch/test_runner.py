@@ -1,0 +1,123 @@
+"""batch: every record accounted for, deliveries by employer or household, duplex-safe,
+deterministic and resumable (with the fake converter; tests/integration uses LibreOffice)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import itertools
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.batch import RunConfig, run
+from generator.errors import OutputError
+from generator.render.convert.base import FakeConverter
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _input_ids(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return [row["record_id"] for row in csv.DictReader(handle)]
+
+
+def test_every_record_appears_exactly_once(config: RunConfig) -> None:
+    counts = run(config, converter=FakeConverter())
+    manifest = json.loads((config.out / "manifest.json").read_text(encoding="utf-8"))
+    errors = list(
+        csv.DictReader(io.StringIO((config.out / "errors.csv").read_text(encoding="utf-8")))
+    )
+    listed = [r["record_id"] for r in manifest["records"]] + [e["record_id"] for e in errors]
+    assert sorted(listed) == sorted(_input_ids(config.input))
+    assert counts["records"] == 160
+    assert errors
+    assert all(e["field"] and e["message"] for e in errors)
+    assert not config.work_dir.exists()
+
+
+def test_deliveries_are_duplex_safe_and_in_postcode_order(config: RunConfig) -> None:
+    run(config, converter=FakeConverter())
+    manifest = json.loads((config.out / "manifest.json").read_text(encoding="utf-8"))
+    postcodes = [f["postcode"] for f in manifest["files"]]
+    assert postcodes == sorted(postcodes)
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for record in manifest["records"]:
+        first, last = record["pages"]
+        assert first % 2 == 1, "a member starts on the front of a fresh sheet"
+        ranges.setdefault(record["delivery"], []).append((first, last))
+    for file in manifest["files"]:
+        pdf = (config.out / file["file"]).read_bytes()
+        reader = PdfReader(io.BytesIO(pdf))
+        assert len(reader.pages) == file["pages"]
+        assert len(reader.pages) % 2 == 0
+        spans = sorted(ranges[file["file"]])
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
+        assert len(reader.outline) == file["members"]
+        assert stat.S_IMODE((config.out / file["file"]).stat().st_mode) == 0o600
+
+
+def test_home_members_get_their_own_household_delivery(config: RunConfig) -> None:
+    run(config, converter=FakeConverter())
+    manifest = json.loads((config.out / "manifest.json").read_text(encoding="utf-8"))
+    homes = [f for f in manifest["files"] if f["delivery"].startswith("home-")]
+    employers = [f for f in manifest["files"] if not f["delivery"].startswith("home-")]
+    assert homes
+    assert employers
+    assert all("home-" in f["file"] for f in homes)
+
+
+def test_the_same_input_gives_the_same_bytes(config: RunConfig, tmp_path: Path) -> None:
+    run(config, converter=FakeConverter())
+    again = dataclasses.replace(config, out=tmp_path / "again")
+    run(again, converter=FakeConverter())
+    assert _outputs(config.out) == _outputs(again.out)
+
+
+class _CrashError(Exception):
+    pass
+
+
+class _CrashErroringConverter(FakeConverter):
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def convert(self, docx: bytes) -> bytes:
+        if self.calls >= self.after:
+            raise _CrashError("killed")
+        return super().convert(docx)
+
+
+def test_a_crashed_run_resumes_to_the_same_bytes(config: RunConfig, tmp_path: Path) -> None:
+    whole = dataclasses.replace(config, out=tmp_path / "whole")
+    run(whole, converter=FakeConverter())
+    crashing = dataclasses.replace(config, workers=1)
+    with pytest.raises(_CrashError):
+        run(crashing, converter=_CrashErroringConverter(after=5))
+    written = list((config.deliveries_dir).glob("*.pdf"))
+    assert written, "some deliveries were finished before the crash"
+    with pytest.raises(OutputError, match="--resume"):
+        run(config, converter=FakeConverter())
+    resumed = FakeConverter()
+    run(dataclasses.replace(config, resume=True), converter=resumed)
+    assert _outputs(config.out) == _outputs(whole.out)
+    fresh = FakeConverter()
+    run(dataclasses.replace(whole, out=tmp_path / "fresh"), converter=fresh)
+    assert resumed.calls < fresh.calls, "finished deliveries are not redone"
+
+
+def test_resume_refuses_other_input(config: RunConfig, tmp_path: Path) -> None:
+    crashing = dataclasses.replace(config, workers=1)
+    with pytest.raises(_CrashError):
+        run(crashing, converter=_CrashErroringConverter(after=2))
+    other = tmp_path / "other.csv"
+    other.write_bytes(config.input.read_bytes() + b"\n")
+    with pytest.raises(OutputError, match="other input"):
+        run(dataclasses.replace(config, input=other, resume=True), converter=FakeConverter())
