@@ -17,7 +17,7 @@ DEMO_RECORDS := fixtures/sample/bulk.csv
 DEMO_ISSUE_DATE := 2025-12-01
 DEMO_KEYS := fixtures/keys/test-facility.keys
 
-.PHONY: help setup system demo test lint typecheck unit clean
+.PHONY: help setup system demo test lint typecheck unit clean bench
 
 help:
 	@echo "make demo   set up, then run the main job over the sample records"
@@ -63,3 +63,7 @@ test: lint typecheck
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .coverage
+
+# Bulk route against the naive route, side by side; writes bench/BENCHMARKS.md (minutes).
+bench: setup
+	$(PY) -m bench.bench_bulk

@@ -3,6 +3,8 @@
 The public facade: everything another system needs, and nothing else.
 """
 
+from generator.batch import RunConfig, RunKind
+from generator.batch import run as run_batch
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
 from generator.errors import (
@@ -33,6 +35,8 @@ __all__ = [
     "Profile",
     "ProfileError",
     "Renderer",
+    "RunConfig",
+    "RunKind",
     "TemplateError",
     "decide",
     "load_profile",
@@ -40,4 +44,5 @@ __all__ = [
     "parse_record",
     "read_records",
     "render_pdf",
+    "run_batch",
 ]

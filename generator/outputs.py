@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from generator.errors import OutputError
 
@@ -22,6 +24,23 @@ def write_private(path: Path, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, FILE_MODE)  # the umask may have narrowed, never widened; be sure
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@contextlib.contextmanager
+def private_text(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text file written as a stream, mode 0600, in place only once complete."""
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except OSError as exc:
         with contextlib.suppress(OSError):

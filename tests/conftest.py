@@ -11,6 +11,17 @@ PROFILES = ROOT / "fixtures" / "profiles"
 SAMPLE = ROOT / "fixtures" / "sample"
 
 
+#: The columns of a member delivered at home (任意継続・特例退職): no employer, a home address.
+HOME = {
+    "employer_code": "",
+    "employer_name": "",
+    "employer_postcode": "",
+    "employer_address": "",
+    "home_postcode": "231-0023",
+    "home_address": "神奈川県横浜市中区山下町2番地",
+}
+
+
 def base_record(**changes: object) -> dict[str, object]:
     """A valid regular insured person's record, with ``changes`` applied."""
     record: dict[str, object] = {

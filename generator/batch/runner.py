@@ -6,6 +6,8 @@ same input, so a resumed run renders exactly the bytes an unbroken run would hav
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -166,7 +168,8 @@ def execute(
     renderer = Renderer(converter, keys=config.keys)
     with ThreadPoolExecutor(max_workers=config.workers) as pool:
         running: set[Future[list[DeliveryOutput | tuple[DeliveryPlan, str]]]] = set()
-        for batch in _batches(store, config.batch_members):
+        planned = int(str(store.execute("SELECT COALESCE(SUM(members), 0) FROM deliveries")[0][0]))
+        for batch in _batches(store, config.batch_size(planned)):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
                 done_pages += sum(
                     int(
@@ -184,6 +187,10 @@ def execute(
             while len(running) > config.workers:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
+                del finished
+                # pypdf's object graphs are cyclic: collect each batch's now, so that peak
+                # memory follows the batch in hand rather than the run's length.
+                gc.collect()
                 if progress:
                     progress(done_pages, total_pages)
         for future in running:
@@ -209,17 +216,28 @@ def run(
                 f"{config.out} holds a run of other input or settings; --resume needs the same"
             )
         store.put("fingerprint", stamp)
-        plan(config, store)
-        own = converter is None
-        active = converter or LibreOfficePool(PoolConfig(workers=config.workers))
+        # LibreOffice starts (seconds) while the records are planned.
+        with ThreadPoolExecutor(max_workers=1) as starter:
+            pool_config = PoolConfig(workers=config.workers)
+            starting = starter.submit(LibreOfficePool, pool_config) if converter is None else None
+            try:
+                plan(config, store)
+            except BaseException:
+                if starting is not None:
+                    with contextlib.suppress(Exception):
+                        starting.result().close()
+                raise
+        own = starting is not None
+        active = starting.result() if starting is not None else converter
+        assert active is not None
         try:
             execute(config, store, active, progress)
         finally:
             if own:
                 active.close()
         write_errors(config, store)
-        counts = write_manifest(config, store, stamp)
+        totals = write_manifest(config, store, stamp)
     finally:
         store.close()
     shutil.rmtree(config.work_dir)  # the state holds personal data: gone once the run is whole
-    return counts
+    return totals

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from fixtures.generate import members, write
+from fixtures.generate import encodable, members, write
 from generator.render.pdf import unembedded_fonts
 from tests.conftest import KEYS_FILE, PROFILES, ROOT
 
@@ -29,18 +29,10 @@ def member_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("bulk") / "members.csv"
     rows = members(240, seed=9, cp932=True, bad_share=0.03)
     for row in rows:
-        if any(not _cp932(v) for v in row.values()):
+        if any(not encodable(v) for v in row.values()):
             row["name"] = "山田 花子"
     write(rows, path, "cp932")
     return path
-
-
-def _cp932(text: str) -> bool:
-    try:
-        text.encode("cp932")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _command(member_file: Path, out: Path, *extra: str) -> list[str]:

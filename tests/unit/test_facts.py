@@ -11,20 +11,12 @@ from generator.errors import DataError, ProfileError
 from generator.facts import decide, voluntary_end
 from generator.profiles import load_profile
 from generator.records.schema import parse_record
-from tests.conftest import PROFILES, base_record
+from tests.conftest import HOME, PROFILES, base_record
 
 YEARS5 = load_profile(PROFILES / "kenpo-years5.toml")
 WINDOWS = load_profile(PROFILES / "kenpo-windows.toml")
 FY3 = load_profile(PROFILES / "kenpo-fy3.toml")
 ISSUE = date(2025, 12, 1)
-HOME = {
-    "employer_code": "",
-    "employer_name": "",
-    "employer_postcode": "",
-    "employer_address": "",
-    "home_postcode": "231-0023",
-    "home_address": "神奈川県横浜市中区山下町2番地",
-}
 
 
 def _facts(profile=YEARS5, issue=ISSUE, **changes: object):  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.domain.barcode import (
-    PATTERNS,
     _VALUES,
+    PATTERNS,
     address_number,
     barcode_symbols,
     bars,

@@ -11,16 +11,8 @@ from hypothesis import strategies as st
 from generator.domain.models import CertificateReason, Membership, Sex
 from generator.errors import DataError
 from generator.records.schema import COLUMNS, parse_record
-from tests.conftest import base_record
+from tests.conftest import HOME, base_record
 
-HOME = {
-    "employer_code": "",
-    "employer_name": "",
-    "employer_postcode": "",
-    "employer_address": "",
-    "home_postcode": "231-0023",
-    "home_address": "神奈川県横浜市中区山下町2番地",
-}
 
 
 def test_a_valid_record_becomes_a_typed_member() -> None:

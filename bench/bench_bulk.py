@@ -1,0 +1,164 @@
+"""Bulk run against the naive route, measured side by side in one run.
+
+    python -m bench.bench_bulk [--sizes 1000,10000] [--naive 20]
+
+- bulk: ``python -m generator run`` (enrolment) over a seeded member file of each size;
+  wall time, pages, pages/s, and peak memory, sampled every 0.1 s: the Python process alone
+  (what must not grow with the input) and with its LibreOffice processes.
+- naive: docxtpl renders one 資格情報のお知らせ per member and ``soffice --headless
+  --convert-to pdf`` converts each DOCX on its own, as a first implementation would.
+
+The figures, and the ratio of the two routes, go to bench/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import psutil
+from pypdf import PdfReader
+
+from fixtures.generate import members, write
+from generator.documents import spec_for
+from generator.domain.facility_token import KeyRing
+from generator.facts import decide
+from generator.profiles import load_profile
+from generator.records import read_records
+from generator.render.docx import TemplateSet
+from generator.render.fonts import FONTCONFIG_FILE
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILE = ROOT / "fixtures" / "profiles" / "kenpo-fy3.toml"
+KEYS = ROOT / "fixtures" / "keys" / "test-facility.keys"
+ISSUE = date(2025, 12, 1)
+
+
+def _sample(process: psutil.Process) -> tuple[int, int]:
+    try:
+        own = process.memory_info().rss
+        children = sum(c.memory_info().rss for c in process.children(recursive=True))
+    except psutil.Error:
+        return 0, 0
+    soffice = sum(p.memory_info().rss for p in psutil.process_iter() if _is_ours(p, process.pid))
+    return own, own + children + soffice
+
+
+def _is_ours(candidate: psutil.Process, pid: int) -> bool:
+    try:
+        return any(f"name=hdg-{pid}-" in part for part in candidate.cmdline())
+    except psutil.Error:
+        return False
+
+
+def bulk(size: int, workdir: Path) -> dict[str, float]:
+    source = workdir / f"members-{size}.csv"
+    write(members(size, seed=size), source, "utf-8")
+    out = workdir / f"out-{size}"
+    command = [sys.executable, "-m", "generator", "run", str(source), "--profile", str(PROFILE),
+               "--issue-date", ISSUE.isoformat(), "--kind", "enrolment", "--out", str(out),
+               "--facility-keys", str(KEYS)]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    peak_own = peak_all = 0
+    while process.poll() is None:
+        own, everything = _sample(watched)
+        peak_own, peak_all = max(peak_own, own), max(peak_all, everything)
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"bulk run failed: {process.stderr.read().decode() if process.stderr else ''}")
+    pages = sum(len(PdfReader(p).pages) for p in (out / "deliveries").glob("*.pdf"))
+    return {"members": size, "pages": pages, "seconds": seconds, "pages_per_s": pages / seconds,
+            "peak_python_mb": peak_own / 2**20, "peak_all_mb": peak_all / 2**20}  # fmt: skip
+
+
+def naive(count: int, workdir: Path) -> dict[str, float]:
+    source = workdir / "naive.csv"
+    write(members(count * 2, seed=4242, bad_share=0), source, "utf-8")
+    profile = load_profile(PROFILE)
+    keys = KeyRing.parse(KEYS.read_text(encoding="utf-8"))
+    spec = spec_for("qualification-notice")
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTCONFIG_FILE), HOME=str(workdir))
+    profile_dir = (workdir / "naive-profile").as_uri()
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile_dir}", "--terminate_after_init"],
+                   env=env, check=False, capture_output=True)  # a first start builds the profile; not timed
+    done = pages = 0
+    started = time.perf_counter()
+    for item in read_records(source):
+        if done == count or not hasattr(item, "record_id"):
+            break
+        facts = decide(item, profile, ISSUE)  # type: ignore[arg-type]
+        docx = workdir / f"naive-{done}.docx"
+        docx.write_bytes(TemplateSet().render(spec.template, [spec.build(facts, profile, keys).as_vars()]))
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile_dir}", "--convert-to", "pdf",
+                        "--outdir", str(workdir), str(docx)], env=env, check=True, capture_output=True)  # fmt: skip
+        pages += len(PdfReader(io.BytesIO(docx.with_suffix(".pdf").read_bytes())).pages)
+        done += 1
+    seconds = time.perf_counter() - started
+    return {"documents": done, "pages": pages, "seconds": seconds, "pages_per_s": pages / seconds}
+
+
+def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `python -m bench.bench_bulk` on {date.today().isoformat()}: {platform.machine()}, "
+        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; LibreOffice from Debian. "
+        "Both routes run in the same invocation on the same machine.",
+        "",
+        "## Bulk run (`python -m generator run`, enrolment, 2 LibreOffice processes)",
+        "",
+        "| members | pages | seconds | pages/s | peak RSS, Python | peak RSS, with LibreOffice |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        lines.append(f"| {r['members']:,.0f} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
+                     f"{r['peak_python_mb']:.0f} MB | {r['peak_all_mb']:.0f} MB |")  # fmt: skip
+    lines += [
+        "",
+        "## Naive route (docxtpl, then one `soffice --headless --convert-to pdf` per document)",
+        "",
+        "| documents | pages | seconds | pages/s |",
+        "|---:|---:|---:|---:|",
+        f"| {slow['documents']:.0f} | {slow['pages']:.0f} | {slow['seconds']:.1f} | {slow['pages_per_s']:.2f} |",
+        "",
+        "## Ratio",
+        "",
+    ]
+    for r in runs:
+        lines.append(f"- {r['members']:,.0f} members: bulk is **{r['pages_per_s'] / slow['pages_per_s']:.0f}×** "
+                     "the naive route in pages/s.")  # fmt: skip
+    if len(runs) > 1:
+        first, last = runs[0], runs[-1]
+        lines.append(f"- Peak Python memory: {first['peak_python_mb']:.0f} MB at {first['members']:,.0f} "
+                     f"members, {last['peak_python_mb']:.0f} MB at {last['members']:,.0f}.")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--naive", type=int, default=20)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "BENCHMARKS.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hdg-bench-") as directory:
+        workdir = Path(directory)
+        runs = [bulk(int(size), workdir) for size in args.sizes.split(",")]
+        slow = naive(args.naive, workdir)
+    text = report(runs, slow)
+    args.output.write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
