@@ -7,6 +7,8 @@ same input, so a resumed run renders exactly the bytes an unbroken run would hav
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import hashlib
 import shutil
@@ -27,6 +29,18 @@ from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 from generator.render.pipeline import Renderer
 
 Progress = Callable[[int, int], None]
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - present in glibc only
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return None
+    return libc
+
+
+_LIBC = _libc()
 
 
 def fingerprint(config: RunConfig) -> str:
@@ -57,11 +71,13 @@ def _batches(store: Store, size: int) -> Iterator[list[tuple[int, str, str, str,
     for ordinal, key, postcode, recipient, count in store.iterate(
         "SELECT ordinal, key, postcode, recipient, members FROM deliveries ORDER BY ordinal"
     ):
-        batch.append((int(str(ordinal)), str(key), str(postcode), str(recipient), int(str(count))))
-        members += int(str(count))
-        if members >= size:
+        # A batch closes before it would pass ``size``, so that its memory has a ceiling; only
+        # a single delivery larger than ``size`` makes a batch of its own above it.
+        if batch and members + int(str(count)) > size:
             yield batch
             batch, members = [], 0
+        batch.append((int(str(ordinal)), str(key), str(postcode), str(recipient), int(str(count))))
+        members += int(str(count))
     if batch:
         yield batch
 
@@ -158,6 +174,15 @@ def _record(
     return result.pages
 
 
+def _release_memory() -> None:
+    """Give a finished batch's memory back: pypdf's object graphs are cyclic (collect them
+    now), and glibc keeps freed heap pages unless asked (malloc_trim), so without this the
+    resident size grows with the run's length even though live memory does not."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 def execute(
     config: RunConfig, store: Store, converter: Converter, progress: Progress | None
 ) -> None:
@@ -168,8 +193,7 @@ def execute(
     renderer = Renderer(converter, keys=config.keys)
     with ThreadPoolExecutor(max_workers=config.workers) as pool:
         running: set[Future[list[DeliveryOutput | tuple[DeliveryPlan, str]]]] = set()
-        planned = int(str(store.execute("SELECT COALESCE(SUM(members), 0) FROM deliveries")[0][0]))
-        for batch in _batches(store, config.batch_size(planned)):
+        for batch in _batches(store, config.batch_members):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
                 done_pages += sum(
                     int(
@@ -188,9 +212,7 @@ def execute(
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
                 del finished
-                # pypdf's object graphs are cyclic: collect each batch's now, so that peak
-                # memory follows the batch in hand rather than the run's length.
-                gc.collect()
+                _release_memory()
                 if progress:
                     progress(done_pages, total_pages)
         for future in running:

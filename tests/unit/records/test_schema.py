@@ -14,7 +14,6 @@ from generator.records.schema import COLUMNS, parse_record
 from tests.conftest import HOME, base_record
 
 
-
 def test_a_valid_record_becomes_a_typed_member() -> None:
     member = parse_record(base_record(), where="line 2")
     assert member.record_id == "T0001"
