@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from generator.documents.common import (
     Box,
@@ -14,7 +13,6 @@ from generator.documents.common import (
     ratio_note,
     route,
 )
-from generator.documents.values import Fitted
 from generator.domain.age import first_of_next_month
 from generator.domain.burden import burden_ratio
 from generator.domain.validity import elderly_certificate_expiry
@@ -79,17 +77,5 @@ def elderly(facts: MemberFacts, profile: Profile) -> ElderlyContext:
         member.standard_monthly_remuneration,
         base_income_applied=member.base_income_applied,
     ).ratio
-    if expiry.day < effective:  # pragma: no cover - refused above: 75 or older
-        expiry = type(expiry)(effective - timedelta(days=1), expiry.rule)
     fields = card_fields(facts, profile, CARD_VALUE, expiry.day)
     return ElderlyContext(**fields, effective_date=era(effective), ratio=ratio.value)  # type: ignore[arg-type]
-
-
-__all__ = [
-    "CertificateContext",
-    "ElderlyContext",
-    "Fitted",
-    "certificate",
-    "certificate_postcard",
-    "elderly",
-]
