@@ -48,8 +48,6 @@ class MemberFacts:
     documents: tuple[DocumentKind, ...]
     delivery: Delivery
     reasons: dict[str, str] = field(default_factory=dict)
-    #: 発効期日 of a document issued ahead (turning 70); None when it is the issue date.
-    effective_date: date | None = None
 
     def explain(self) -> dict[str, object]:
         """The JSON ``explain`` prints: decisions with their reasons, no personal data."""
@@ -167,5 +165,4 @@ def decide(
             if member.delivered_home
             else "through the employer (事業所)",
         },
-        effective_date=effective_date,
     )

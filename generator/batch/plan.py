@@ -86,10 +86,7 @@ def plan(config: RunConfig, store: Store) -> None:
             continue
         delivery = facts.delivery.key if documents else None
         kinds = ",".join(kind.value for kind in documents)
-        effective = (facts.effective_date or config.issue_date).isoformat()
-        records.append(
-            (seq, item.record_id, item.model_dump_json(), delivery, kinds, effective, reason)
-        )
+        records.append((seq, item.record_id, item.model_dump_json(), delivery, kinds, reason))
         if len(records) >= _FLUSH:
             _flush(store, records, errors)
     _flush(store, records, errors)
@@ -100,7 +97,7 @@ def plan(config: RunConfig, store: Store) -> None:
 def _flush(
     store: Store, records: list[tuple[object, ...]], errors: list[tuple[object, ...]]
 ) -> None:
-    store.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", records)
+    store.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", records)
     store.executemany("INSERT INTO errors VALUES (?, ?, ?, ?)", errors)
     records.clear()
     errors.clear()

@@ -20,7 +20,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
     seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, member TEXT NOT NULL,
-    delivery TEXT, documents TEXT NOT NULL, effective TEXT NOT NULL, reason TEXT NOT NULL);
+    delivery TEXT, documents TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_delivery ON records (delivery, seq);
 CREATE TABLE IF NOT EXISTS errors (
     seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, field TEXT NOT NULL, message TEXT NOT NULL);
