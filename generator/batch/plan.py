@@ -18,7 +18,7 @@ from generator.documents.letters import SENDER_ROWS, Recipient
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member, PostalAddress
 from generator.errors import DataError
-from generator.facts import MemberFacts, decide
+from generator.facts import MemberFacts, decide, delivery_for
 from generator.records import read_records
 from generator.render.pipeline import check_fonts
 
@@ -54,8 +54,10 @@ def facts_for(
 
 
 def recipient_of(member: Member) -> Recipient:
-    """The employer (御中), or the household at home (様) for 任意継続・特例退職."""
-    if not member.delivered_home and member.employer is not None:
+    """The employer (御中), or the household at home (様) for 任意継続・特例退職: the choice
+    ``delivery_for`` makes."""
+    if delivery_for(member).kind == "employer":
+        assert member.employer is not None
         return Recipient(member.employer.name, member.employer.location, employer=True)
     assert member.home is not None
     return Recipient(member.insured_display_name, member.home, employer=False)
