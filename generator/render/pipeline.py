@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from generator.documents import spec_for
 from generator.documents.values import TemplateValue
@@ -66,26 +66,55 @@ class Renderer:
     def render_chunk(
         self, kind: DocumentKind, jobs: Sequence[tuple[MemberFacts, Profile]]
     ) -> list[bytes]:
-        """The finished PDF of each job, all of one kind, through one conversion."""
+        """The finished PDF of each job, all of one kind, through one conversion.
+
+        The documents share the conversion's font subsets; ``render_each`` does not."""
         spec = spec_for(kind)
-        contexts = []
+        reader = self.convert(spec.template, spec.pages, self._contexts(kind, jobs))
+        return [
+            self._finish(kind, facts, profile, writer)
+            for (facts, profile), writer in zip(jobs, split(reader, spec.pages), strict=True)
+        ]
+
+    def render_each(
+        self, kind: DocumentKind, jobs: Sequence[tuple[MemberFacts, Profile]]
+    ) -> list[bytes]:
+        """The finished PDF of each job, laid out in one conversion but exported one by one:
+        each is byte for byte what ``render`` gives for it alone (fonts subset per export)."""
+        spec = spec_for(kind)
+        docx = self.templates.render(spec.template, self._contexts(kind, jobs))
+        ranges = [f"{i * spec.pages + 1}-{(i + 1) * spec.pages}" for i in range(len(jobs))]
+        finished = []
+        for (facts, profile), pdf in zip(
+            jobs, self.converter.convert_ranges(docx, ranges), strict=True
+        ):
+            reader = read_chunk(pdf, spec.pages, 1)
+            finished.append(self._finish(kind, facts, profile, next(split(reader, spec.pages))))
+        return finished
+
+    def _contexts(
+        self, kind: DocumentKind, jobs: Sequence[tuple[MemberFacts, Profile]]
+    ) -> list[Mapping[str, TemplateValue]]:
+        spec = spec_for(kind)
+        contexts: list[Mapping[str, TemplateValue]] = []
         for facts, profile in jobs:
             check_fonts(facts.member)
             contexts.append(spec.build(facts, profile, self.keys).as_vars())
-        compiled = self.templates.compiled(spec.template)
-        reader = self.convert(spec.template, spec.pages, contexts)
-        finished = []
-        for (facts, profile), writer in zip(jobs, split(reader, spec.pages), strict=True):
-            meta = Metadata(
-                title=kind.japanese,
-                author=profile.insurer.name,
-                subject=f"{kind.japanese}（{wareki_long(facts.issue_date)}交付）",
-                issue_date=facts.issue_date,
-            )
-            document = finish(writer, meta)
-            check_page_size(document, compiled.page_size, spec.template)
-            finished.append(document)
-        return finished
+        return contexts
+
+    def _finish(
+        self, kind: DocumentKind, facts: MemberFacts, profile: Profile, writer: PdfWriter
+    ) -> bytes:
+        spec = spec_for(kind)
+        meta = Metadata(
+            title=kind.japanese,
+            author=profile.insurer.name,
+            subject=f"{kind.japanese}（{wareki_long(facts.issue_date)}交付）",
+            issue_date=facts.issue_date,
+        )
+        document = finish(writer, meta)
+        check_page_size(document, self.templates.compiled(spec.template).page_size, spec.template)
+        return document
 
     def convert(
         self, template: str, pages_each: int, contexts: Sequence[Mapping[str, TemplateValue]]
@@ -95,4 +124,4 @@ class Renderer:
         return read_chunk(pdf, pages_each, len(contexts))
 
     def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
-        return self.render_chunk(kind, [(facts, profile)])[0]
+        return self.render_each(kind, [(facts, profile)])[0]

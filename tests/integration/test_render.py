@@ -96,6 +96,19 @@ def test_identical_input_gives_identical_bytes_across_processes(rendered, keys) 
             assert again == rendered[kind]
 
 
+@pytest.mark.parametrize(
+    "kind", [DocumentKind.QUALIFICATION_NOTICE, DocumentKind.ELIGIBILITY_CERTIFICATE]
+)
+def test_documents_laid_out_together_export_the_bytes_each_gives_alone(pool, keys, kind) -> None:  # type: ignore[no-untyped-def]
+    # The HTTP service coalesces requests into one layout; the bytes must not tell, and since
+    # a document alone subsets fonts to its own glyphs, none carries a neighbour's name.
+    renderer = Renderer(pool, keys=keys)
+    jobs = [(facts(v), profile()) for v in VARIANTS]
+    together = renderer.render_each(kind, jobs)
+    for job, pdf in zip(jobs, together, strict=True):
+        assert pdf == renderer.render(kind, *job)
+
+
 def test_render_command_writes_an_owner_only_pdf(tmp_path: Path) -> None:
     out = tmp_path / "notice.pdf"
     command = [

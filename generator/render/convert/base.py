@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from typing import Protocol
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
 from generator.errors import ConversionError
@@ -25,6 +26,10 @@ class Converter(Protocol):
 
     def convert(self, docx: bytes) -> bytes:
         """The PDF of ``docx``."""
+        ...
+
+    def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
+        """One PDF per page range ("1-2", "3-4" …) of ``docx``, loaded and laid out once."""
         ...
 
     def close(self) -> None:
@@ -52,6 +57,21 @@ class FakeConverter:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+    def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
+        reader = PdfReader(io.BytesIO(self.convert(docx)))
+        results = []
+        for page_range in ranges:
+            first, _, last = page_range.partition("-")
+            writer = PdfWriter()
+            for number in range(int(first), int(last or first) + 1):
+                if number > len(reader.pages):
+                    raise ConversionError(f"page {number} is past the document's end")
+                writer.add_page(reader.pages[number - 1])
+            out = io.BytesIO()
+            writer.write(out)
+            results.append(out.getvalue())
+        return results
 
     def close(self) -> None:
         return None

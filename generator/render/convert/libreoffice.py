@@ -14,12 +14,13 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from generator.errors import ConversionError, ConversionTimeoutError, ConverterUnavailableError
-from generator.render.convert.worker import SofficeWorker, WorkerFailedError
+from generator.render.convert.worker import OverflowedError, SofficeWorker, WorkerFailedError
 from generator.render.fonts import FONTCONFIG_FILE
 
 DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
@@ -51,11 +52,12 @@ class PoolStats:
     conversions: int = 0
     failures: int = 0
     restarts: int = 0
+    waiting: int = 0  # callers queued for a free process
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def bump(self, name: str) -> None:
+    def bump(self, name: str, by: int = 1) -> None:
         with self.lock:
-            setattr(self, name, getattr(self, name) + 1)
+            setattr(self, name, getattr(self, name) + by)
 
 
 class LibreOfficePool:
@@ -93,22 +95,34 @@ class LibreOfficePool:
 
     def convert(self, docx: bytes) -> bytes:
         """The PDF of ``docx``; one retry on a fresh process after a failure or a timeout."""
+        return self.convert_ranges(docx, [""])[0]
+
+    def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
+        """One PDF per page range ("1-2", "3-4" …) of one loaded ``docx``."""
         if self._closed:
             raise ConversionError("the pool is closed")
-        worker = self._idle.get()
+        self.stats.bump("waiting")
         try:
-            return self._convert_on(worker, docx)
+            worker = self._idle.get()
+        finally:
+            self.stats.bump("waiting", -1)
+        try:
+            return self._convert_on(worker, docx, ranges)
         finally:
             self._idle.put(worker)
 
-    def _convert_on(self, worker: SofficeWorker, docx: bytes) -> bytes:
+    def _convert_on(self, worker: SofficeWorker, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
         last: WorkerFailedError | None = None
         for _attempt in range(2):
             try:
                 if not worker.running:
                     worker.start(self.config.start_timeout)
                     self.stats.bump("restarts")
-                pdf = worker.convert(docx, self.config.timeout)
+                pdfs = worker.convert(docx, self.config.timeout, ranges)
+            except OverflowedError as overflow:
+                raise ConversionError(
+                    f"the chunk came out {overflow}: a document overflowed its layout"
+                ) from None
             except WorkerFailedError as failure:
                 last = failure
                 self.stats.bump("failures")
@@ -117,7 +131,7 @@ class LibreOfficePool:
             self.stats.bump("conversions")
             if worker.jobs >= self.config.max_jobs:
                 worker.stop()  # recycled: the next job starts a fresh process
-            return pdf
+            return pdfs
         assert last is not None
         if last.timed_out:
             raise ConversionTimeoutError(

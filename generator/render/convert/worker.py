@@ -13,6 +13,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,10 @@ class WorkerFailedError(Exception):
     def __init__(self, message: str, *, timed_out: bool = False) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+
+
+class OverflowedError(ValueError):
+    """The document's page count is not what the ranges assume (not the process's fault)."""
 
 
 _BOOTSTRAP = threading.Lock()
@@ -140,11 +145,14 @@ class SofficeWorker:
                     raise WorkerFailedError(message) from exc
                 time.sleep(0.05)
 
-    def convert(self, docx: bytes, timeout: float) -> bytes:
-        """Convert under a hard time limit: a watchdog kills the process when it passes."""
+    def convert(self, docx: bytes, timeout: float, ranges: Sequence[str] = ("",)) -> list[bytes]:
+        """Load once, export once per page range ("" = all pages, "3-4" = pages 3 to 4),
+        under a hard time limit: a watchdog kills the process when it passes.
+
+        A range's PDF carries only the glyphs of its own pages (fonts are subset per export),
+        so it is byte for byte what converting that part alone would give."""
         source, target = self.home / "in.docx", self.home / "out.pdf"
         source.write_bytes(docx)
-        target.unlink(missing_ok=True)
         fired = threading.Event()
 
         def watchdog() -> None:
@@ -154,6 +162,7 @@ class SofficeWorker:
         timer = threading.Timer(timeout, watchdog)
         self.busy = True
         timer.start()
+        results = []
         try:
             document = self._desktop.loadComponentFromURL(
                 source.as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=True)
@@ -161,13 +170,22 @@ class SofficeWorker:
             if document is None:
                 raise WorkerFailedError("LibreOffice could not open the document")
             try:
-                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**_PDF_FILTER))
-                document.storeToURL(
-                    target.as_uri(), _props(FilterName="writer_pdf_Export", FilterData=filter_data)
-                )
+                pages = int(document.CurrentController.PageCount)
+                if ranges and ranges[-1] and int(ranges[-1].rpartition("-")[2]) != pages:
+                    # A document that overflowed would shift every range after it.
+                    raise OverflowedError(f"laid out as {pages} pages, not {ranges[-1]}")
+                for page_range in ranges:
+                    target.unlink(missing_ok=True)
+                    options = dict(_PDF_FILTER, PageRange=page_range) if page_range else _PDF_FILTER
+                    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+                    document.storeToURL(
+                        target.as_uri(),
+                        _props(FilterName="writer_pdf_Export", FilterData=filter_data),
+                    )
+                    results.append(target.read_bytes())
             finally:
                 document.close(True)
-        except WorkerFailedError:
+        except (WorkerFailedError, OverflowedError):
             raise
         except Exception as exc:  # UNO raises its own exception types
             raise WorkerFailedError(f"conversion failed: {exc}", timed_out=fired.is_set()) from exc
@@ -175,7 +193,7 @@ class SofficeWorker:
             timer.cancel()
             self.busy = False
         self.jobs += 1
-        return target.read_bytes()
+        return results
 
     def answers(self) -> bool:
         try:

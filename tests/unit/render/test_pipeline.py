@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from pypdf import PdfReader
 
 from generator.domain.kinds import DocumentKind
-from generator.errors import DataError, OutputError
+from generator.errors import ConversionError, DataError, OutputError
 from generator.facts import decide
 from generator.records.schema import parse_record
 from generator.render.convert.base import FakeConverter
@@ -28,6 +29,28 @@ def test_one_conversion_per_chunk_and_one_pdf_per_member(keys) -> None:  # type:
     assert meta is not None
     assert meta.title == "資格確認書"
     assert meta.subject == "資格確認書（令和7年12月1日交付）"
+
+
+def test_render_each_lays_out_once_and_exports_each_member_alone(keys) -> None:  # type: ignore[no-untyped-def]
+    converter = FakeConverter()
+    renderer = Renderer(converter, keys=keys)
+    jobs = [(facts(v), profile()) for v in ("under-70", "elderly-20", "dependent")]
+    pdfs = renderer.render_each(DocumentKind.ELIGIBILITY_CERTIFICATE, jobs)
+    assert converter.calls == 1
+    assert [len(PdfReader(io.BytesIO(p)).pages) for p in pdfs] == [2, 2, 2]
+
+
+def test_a_range_past_the_end_is_a_conversion_error() -> None:
+    with pytest.raises(ConversionError, match="past the document's end"):
+        FakeConverter().convert_ranges(_docx_of_pages(2), ["1-2", "3-4"])
+
+
+def _docx_of_pages(pages: int) -> bytes:
+    body = b"<w:pageBreakBefore/>" * (pages - 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", b"<w:document>" + body + b"</w:document>")
+    return out.getvalue()
 
 
 def test_a_character_no_font_has_stops_the_record(keys) -> None:  # type: ignore[no-untyped-def]
