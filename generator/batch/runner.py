@@ -16,17 +16,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from generator.batch.assemble import DeliveryOutput, DeliveryPlan, render_batch
+from generator.batch.batches import Batches, LocalBatches, PlanRow, Rendered
 from generator.batch.config import RunConfig
-from generator.batch.plan import Planned, facts_for, plan, recipient_from_json
+from generator.batch.plan import plan
 from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store
-from generator.domain.models import Member
-from generator.errors import ConversionError, OutputError, TemplateError
+from generator.errors import OutputError
 from generator.outputs import write_private
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
-from generator.render.pipeline import Renderer
 
 Progress = Callable[[int, int], None]
 
@@ -94,53 +92,26 @@ def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row[2]
 
 
-def _load(
-    config: RunConfig, store: Store, batch: list[tuple[int, str, str, str, int]], total: int
-) -> list[DeliveryPlan]:
-    plans = []
+def _rows(store: Store, batch: list[tuple[int, str, str, str, int]], total: int) -> list[PlanRow]:
+    """A batch's deliveries as plain data, as pass 1 stored them (and as Celery sends them)."""
+    rows = []
     for ordinal, key, postcode, recipient, _count in batch:
-        members = []
-        for seq, member_json in store.execute(
-            "SELECT seq, member FROM records "
-            "WHERE delivery = ? AND seq NOT IN (SELECT seq FROM errors) "
-            "ORDER BY seq",
-            (key,),
-        ):
-            member = Member.model_validate_json(str(member_json))
-            facts, documents, _ = facts_for(config, member)
-            members.append(Planned(int(str(seq)), member, documents, facts))
-        plans.append(
-            DeliveryPlan(
-                ordinal,
-                key,
-                _file_name(ordinal, postcode, key),
-                recipient_from_json(recipient),
-                members,
-                total,
+        members = [
+            (int(str(seq)), str(member_json))
+            for seq, member_json in store.execute(
+                "SELECT seq, member FROM records "
+                "WHERE delivery = ? AND seq NOT IN (SELECT seq FROM errors) "
+                "ORDER BY seq",
+                (key,),
             )
+        ]
+        rows.append(
+            PlanRow(ordinal, key, _file_name(ordinal, postcode, key), recipient, members, total)
         )
-    return plans
+    return rows
 
 
-def _render(
-    renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan]
-) -> list[DeliveryOutput | tuple[DeliveryPlan, str]]:
-    """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
-    try:
-        return list(render_batch(renderer, config.profile, config.issue_date, plans))
-    except (ConversionError, TemplateError):
-        results: list[DeliveryOutput | tuple[DeliveryPlan, str]] = []
-        for single in plans:
-            try:
-                results += render_batch(renderer, config.profile, config.issue_date, [single])
-            except (ConversionError, TemplateError) as error:
-                results.append((single, str(error)))
-        return results
-
-
-def _record(
-    config: RunConfig, store: Store, result: DeliveryOutput | tuple[DeliveryPlan, str]
-) -> int:
+def _record(config: RunConfig, store: Store, result: Rendered) -> int:
     if isinstance(result, tuple):
         failed, message = result
         statements: list[tuple[str, Sequence[object]]] = [
@@ -183,32 +154,27 @@ def _release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
-def execute(
-    config: RunConfig, store: Store, converter: Converter, progress: Progress | None
-) -> None:
+def _pages(store: Store, batch: list[tuple[int, str, str, str, int]]) -> int:
+    return sum(
+        int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[0][0]))
+        for o, *_ in batch
+    )
+
+
+def execute(config: RunConfig, store: Store, batches: Batches, progress: Progress | None) -> None:
     """Render every delivery not yet done, a few batches in flight at once."""
     total_deliveries = int(str(store.execute("SELECT COUNT(*) FROM deliveries")[0][0]))
     total_pages = int(str(store.execute("SELECT COALESCE(SUM(pages), 0) FROM deliveries")[0][0]))
     done_pages = 0
-    renderer = Renderer(converter, keys=config.keys)
-    with ThreadPoolExecutor(max_workers=config.workers) as pool:
-        running: set[Future[list[DeliveryOutput | tuple[DeliveryPlan, str]]]] = set()
+    with ThreadPoolExecutor(max_workers=batches.slots) as pool:
+        running: set[Future[list[Rendered]]] = set()
         for batch in _batches(store, config.batch_members):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
-                done_pages += sum(
-                    int(
-                        str(
-                            store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[
-                                0
-                            ][0]
-                        )
-                    )
-                    for o, *_ in batch
-                )
+                done_pages += _pages(store, batch)
                 continue
-            plans = _load(config, store, batch, total_deliveries)
-            running.add(pool.submit(_render, renderer, config, plans))
-            while len(running) > config.workers:
+            rows = _rows(store, batch, total_deliveries)
+            running.add(pool.submit(batches.render, config, rows))
+            while len(running) > batches.slots:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
                 del finished
@@ -224,9 +190,16 @@ def execute(
 
 
 def run(
-    config: RunConfig, *, converter: Converter | None = None, progress: Progress | None = None
+    config: RunConfig,
+    *,
+    converter: Converter | None = None,
+    progress: Progress | None = None,
+    batches: Batches | None = None,
 ) -> dict[str, int]:
-    """A whole bulk run; returns its counts. Resumable with ``config.resume``."""
+    """A whole bulk run; returns its counts. Resumable with ``config.resume``.
+
+    Batches render through ``batches`` (Celery workers, say) when given, else through
+    ``converter``, else through a LibreOffice pool of ``config.workers`` started here."""
     stamp = fingerprint(config)
     if not config.resume and (config.work_dir.exists() or (config.out / "manifest.json").exists()):
         raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")
@@ -239,9 +212,10 @@ def run(
             )
         store.put("fingerprint", stamp)
         # LibreOffice starts (seconds) while the records are planned.
+        local = batches is None and converter is None
         with ThreadPoolExecutor(max_workers=1) as starter:
             pool_config = PoolConfig(workers=config.workers)
-            starting = starter.submit(LibreOfficePool, pool_config) if converter is None else None
+            starting = starter.submit(LibreOfficePool, pool_config) if local else None
             try:
                 plan(config, store)
             except BaseException:
@@ -249,14 +223,15 @@ def run(
                     with contextlib.suppress(Exception):
                         starting.result().close()
                 raise
-        own = starting is not None
-        active = starting.result() if starting is not None else converter
-        assert active is not None
+        if batches is None:
+            active = starting.result() if starting is not None else converter
+            assert active is not None
+            batches = LocalBatches(config, active, own=local)
         try:
-            execute(config, store, active, progress)
+            execute(config, store, batches, progress)
         finally:
-            if own:
-                active.close()
+            if local:
+                batches.close()
         write_errors(config, store)
         totals = write_manifest(config, store, stamp)
     finally:

@@ -1,0 +1,100 @@
+"""Where pass 2's batches render (バッチの描画先): threads over a local LibreOffice pool, or
+Celery workers on other machines. Both take the same rows and run the same code, so the
+bytes out do not depend on where a batch ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from generator.batch.assemble import DeliveryOutput, DeliveryPlan, render_batch
+from generator.batch.config import RunConfig
+from generator.batch.plan import Planned, facts_for, recipient_from_json
+from generator.domain.models import Member
+from generator.errors import ConversionError, TemplateError
+from generator.render.convert.base import Converter
+from generator.render.pipeline import Renderer
+
+#: A delivery rendered, or the delivery and why it could not be.
+Rendered = DeliveryOutput | tuple[DeliveryPlan, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """One delivery of a batch as stored: members as (seq, record JSON)."""
+
+    ordinal: int
+    key: str
+    file: str
+    recipient: str
+    members: list[tuple[int, str]]
+    total: int
+
+
+class Batches(Protocol):
+    """Where pass 2's batches render: threads over a local pool, or Celery workers."""
+
+    slots: int
+
+    def render(self, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalBatches:
+    """Batches rendered in this process, through ``converter``."""
+
+    def __init__(self, config: RunConfig, converter: Converter, *, own: bool) -> None:
+        self.slots = config.workers
+        self.renderer = Renderer(converter, keys=config.keys)
+        self.converter, self.own = converter, own
+
+    def render(self, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
+        return render_rows(self.renderer, config, rows)
+
+    def close(self) -> None:
+        if self.own:
+            self.converter.close()
+
+
+def plans_from_rows(config: RunConfig, rows: Sequence[PlanRow]) -> list[DeliveryPlan]:
+    """Deliveries ready to render: each member's facts decided again from its record."""
+    plans = []
+    for row in rows:
+        members = []
+        for seq, member_json in row.members:
+            member = Member.model_validate_json(member_json)
+            facts, documents, _ = facts_for(config, member)
+            members.append(Planned(seq, member, documents, facts))
+        plans.append(
+            DeliveryPlan(
+                row.ordinal,
+                row.key,
+                row.file,
+                recipient_from_json(row.recipient),
+                members,
+                row.total,
+            )
+        )
+    return plans
+
+
+def render_rows(renderer: Renderer, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
+    """A batch, rendered: what a local thread or a Celery worker does with it."""
+    return _render(renderer, config, plans_from_rows(config, rows))
+
+
+def _render(renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan]) -> list[Rendered]:
+    """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
+    try:
+        return list(render_batch(renderer, config.profile, config.issue_date, plans))
+    except (ConversionError, TemplateError):
+        results: list[Rendered] = []
+        for single in plans:
+            try:
+                results += render_batch(renderer, config.profile, config.issue_date, [single])
+            except (ConversionError, TemplateError) as error:
+                results.append((single, str(error)))
+        return results
