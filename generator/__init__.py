@@ -15,6 +15,7 @@ from generator.errors import (
     GeneratorError,
     OutputError,
     ProfileError,
+    QueueFullError,
     TemplateError,
 )
 from generator.facts import MemberFacts, decide
@@ -34,6 +35,7 @@ __all__ = [
     "OutputError",
     "Profile",
     "ProfileError",
+    "QueueFullError",
     "Renderer",
     "RunConfig",
     "RunKind",

@@ -7,7 +7,6 @@ profile exits 2, any other failure 1.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -148,7 +147,12 @@ def explain(
 
 def _key_ring(path: Path | None, *, required: bool) -> KeyRing | None:
     """Keys from --facility-keys FILE, else from GENERATOR_FACILITY_KEYS."""
-    text = path.read_text(encoding="utf-8") if path else os.environ.get(KEYS_ENV)
+    if path is None:
+        from generator.api.settings import facility_keys_from_environment
+
+        text = facility_keys_from_environment()
+    else:
+        text = path.read_text(encoding="utf-8")
     if not text:
         if required:
             raise click.UsageError(f"give --facility-keys FILE or set {KEYS_ENV}")
@@ -318,3 +322,13 @@ def run_command(
         f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "
         f"{counts['errors']} in errors.csv"
     )
+
+
+def _add_service_commands() -> None:
+    from generator.cli_service import serve, worker
+
+    main.add_command(serve)
+    main.add_command(worker)
+
+
+_add_service_commands()

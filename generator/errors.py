@@ -7,6 +7,7 @@
     ├── ProfileError       an insurer profile is wrong: names the file and the key
     ├── TemplateError      a DOCX template does not fit its document
     ├── ConversionError    LibreOffice failed (ConversionTimeoutError, ConverterUnavailableError)
+    ├── QueueFullError     the service has more documents waiting than it takes (HTTP 429)
     └── OutputError        an output could not be written
 
 Adapters translate the tree in one place: the CLI prints ``Name: message`` and exits
@@ -61,6 +62,10 @@ class ConversionTimeoutError(ConversionError):
 
 class ConverterUnavailableError(ConversionError):
     """LibreOffice is not installed or does not start."""
+
+
+class QueueFullError(GeneratorError):
+    """More single-document requests are waiting than the service takes (HTTP 429)."""
 
 
 class OutputError(GeneratorError):

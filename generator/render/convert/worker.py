@@ -6,6 +6,7 @@ environment is built on that interpreter for this reason.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import itertools
 import os
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+_IMPORT = builtins.__import__
 try:
     import uno
     from com.sun.star.beans import PropertyValue
@@ -24,6 +26,11 @@ try:
     UNO_ERROR: str | None = None
 except ImportError as exc:  # pragma: no cover - depends on the interpreter
     UNO_ERROR = str(exc)
+finally:
+    # uno replaces __import__ for every module of the process, turning ModuleNotFoundError
+    # into a plain ImportError that libraries probing optional packages (uvicorn, kombu) do
+    # not catch. The hook only serves ``from com.sun.star… import``, done above.
+    builtins.__import__ = _IMPORT
 
 _PIPE_NUMBERS = itertools.count(1)
 _PDF_FILTER = {

@@ -1,0 +1,119 @@
+"""The HTTP service (帳票作成API): FastAPI on uvicorn, ``python -m generator serve``.
+
+``create_app(settings)`` builds the app; its lifespan starts the LibreOffice pool, the
+request coalescer and the run manager, and stops them. Only this package imports the web
+framework.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from generator.api import errors, routes_documents, routes_runs, routes_service
+from generator.api.service import Service
+from generator.api.settings import Settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("generator.api")
+
+
+class BodyTooLargeError(Exception):
+    """A request body past the limit (HTTP 413)."""
+
+
+class BodyLimit:
+    """413 for a body over the limit: at once from Content-Length, else while it streams."""
+
+    def __init__(self, app: ASGI, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    def _limit(self, path: str) -> int:
+        if path.rstrip("/") == "/v1/runs":
+            return self.settings.max_upload_bytes
+        return self.settings.max_document_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope["path"])
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _too_large(send, limit)
+            return
+        seen = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLargeError
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, tracked)
+        except BodyTooLargeError:
+            if not started:
+                await _too_large(send, limit)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    payload = errors.body("PayloadTooLarge", f"the body is over {limit} bytes")
+    data = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service's app; settings from the environment when not given."""
+    settings = settings or Settings()
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(service.start_converter)
+        service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(
+        title="hoken-docgen",
+        version="1",
+        summary="資格情報のお知らせ, 資格確認書, 高齢受給者証 and forms as print-ready PDFs",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    errors.install(app)
+    app.include_router(routes_documents.router)
+    app.include_router(routes_runs.router)
+    app.include_router(routes_service.router)
+    app.add_middleware(BodyLimit, settings=settings)
+    return app

@@ -1,0 +1,136 @@
+"""Bulk runs over HTTP: POST /v1/runs, then its state, manifest, errors and PDFs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException
+
+from generator.api.routes_documents import ERRORS
+from generator.api.runs import RunRow
+from generator.api.schemas import ErrorBody, Progress, RunStatus
+from generator.api.service import Service, authorised, service_of
+from generator.batch import RunKind
+from generator.records.scrub import scrub_upload
+
+router = APIRouter(tags=["runs"])
+_FILE = re.compile(r"[0-9]{6}_[0-9-]*_[A-Za-z0-9_-]+\.pdf")
+_NOT_FOUND: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorBody, "description": "No such run (or not this caller's)."},
+    409: {"model": ErrorBody, "description": "The run has not finished."},
+}
+
+
+def _status(row: RunRow) -> RunStatus:
+    return RunStatus(
+        id=row.id,
+        state=row.state,
+        kind=row.kind,
+        profile=row.profile,
+        issue_date=row.issue_date,
+        progress=Progress(pages_done=row.pages_done, pages_total=row.pages_total),
+        counts=json.loads(row.counts) if row.counts else None,
+        error=row.error,
+    )
+
+
+@router.post("/v1/runs", status_code=202, response_model=RunStatus, responses=ERRORS)
+async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
+    records: Annotated[UploadFile, File(description="Member records: CSV or JSON Lines.")],
+    profile: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.-]{1,64}$")],
+    issue_date: Annotated[date, Form(description="交付年月日 (YYYY-MM-DD).")],
+    kind: Annotated[RunKind, Form()],
+    service: Annotated[Service, Depends(service_of)],
+    caller: Annotated[str, Depends(authorised)],
+) -> RunStatus:
+    """Accept a bulk run; it renders in the background (or on Celery workers)."""
+    service.profile(profile)
+    run_id, folder = service.runs.folder()
+    name = (records.filename or "").lower()
+    suffix = ".jsonl" if name.endswith((".jsonl", ".ndjson", ".json")) else ".csv"
+    upload = folder / f"input{suffix}"
+    # Stored without the individual number (my_number), whatever the file holds.
+    await asyncio.to_thread(scrub_upload, records.file, upload, jsonl=suffix == ".jsonl")
+    row = service.runs.submit(
+        run_id, caller, kind=kind, profile=profile, issue=issue_date, upload=upload
+    )
+    return _status(row)
+
+
+def _run(service: Service, run_id: str, caller: str) -> RunRow:
+    row = service.runs.get(run_id, caller) if re.fullmatch(r"[0-9a-f]{24}", run_id) else None
+    if row is None:
+        raise HTTPException(404, "no such run")
+    return row
+
+
+def _finished(service: Service, run_id: str, caller: str) -> Path:
+    row = _run(service, run_id, caller)
+    if row.state != "done":
+        raise HTTPException(409, f"the run is {row.state}")
+    return Path(row.out)
+
+
+@router.get("/v1/runs/{run_id}", response_model=RunStatus, responses=_NOT_FOUND)
+def status(
+    run_id: str,
+    service: Annotated[Service, Depends(service_of)],
+    caller: Annotated[str, Depends(authorised)],
+) -> RunStatus:
+    """The run's state, progress in pages and, once done, its counts."""
+    return _status(_run(service, run_id, caller))
+
+
+@router.get(
+    "/v1/runs/{run_id}/manifest",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/json": {}}}, **_NOT_FOUND},
+)
+def manifest(
+    run_id: str,
+    service: Annotated[Service, Depends(service_of)],
+    caller: Annotated[str, Depends(authorised)],
+) -> FileResponse:
+    """manifest.json: each record's delivery and pages, each file's sha256."""
+    return FileResponse(_finished(service, run_id, caller) / "manifest.json")
+
+
+@router.get(
+    "/v1/runs/{run_id}/errors",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}}}, **_NOT_FOUND},
+)
+def errors_csv(
+    run_id: str,
+    service: Annotated[Service, Depends(service_of)],
+    caller: Annotated[str, Depends(authorised)],
+) -> FileResponse:
+    """errors.csv: record_id, field, message of each record that was not rendered."""
+    path = _finished(service, run_id, caller) / "errors.csv"
+    return FileResponse(path, media_type="text/csv; charset=utf-8")
+
+
+@router.get(
+    "/v1/runs/{run_id}/deliveries/{file}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}}}, **_NOT_FOUND},
+)
+def delivery(
+    run_id: str,
+    file: str,
+    service: Annotated[Service, Depends(service_of)],
+    caller: Annotated[str, Depends(authorised)],
+) -> FileResponse:
+    """One delivery's PDF, by the name the manifest gives (deliveries/NAME)."""
+    out = _finished(service, run_id, caller)
+    path = out / "deliveries" / file
+    if not _FILE.fullmatch(file) or not path.is_file():
+        raise HTTPException(404, "no such delivery")
+    return FileResponse(path, media_type="application/pdf")

@@ -1,0 +1,191 @@
+"""Bulk runs submitted over HTTP (一括作成の受付): state in SQLite, resumed after a restart.
+
+Each run has a folder DATA/runs/ID holding its upload and its outputs (the bulk run's own
+layout: deliveries/, manifest.json, errors.csv, and .work/ while it runs). Runs execute one
+at a time on a background thread, through the service's LibreOffice pool or, with a
+broker, through Celery workers. A run found queued or running when the service starts is
+started again with ``resume``: the bulk run skips every delivery already written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.batch import RunConfig, RunKind, run
+from generator.batch.batches import Batches
+from generator.domain.facility_token import KeyRing
+from generator.errors import GeneratorError, OutputError
+from generator.profiles import Profile
+from generator.render.convert.base import Converter
+
+log = logging.getLogger("generator.api")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, kind TEXT NOT NULL,
+    profile TEXT NOT NULL, issue_date TEXT NOT NULL, input TEXT NOT NULL,
+    pages_done INTEGER NOT NULL DEFAULT 0, pages_total INTEGER NOT NULL DEFAULT 0,
+    counts TEXT, error TEXT, seq INTEGER NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """A run as the service keeps it."""
+
+    id: str
+    owner: str
+    state: str
+    kind: str
+    profile: str
+    issue_date: date
+    input: str
+    pages_done: int
+    pages_total: int
+    counts: str | None
+    error: str | None
+
+    @property
+    def out(self) -> str:
+        return str(Path(self.input).parent / "out")
+
+
+class RunManager:
+    """Accepts runs, executes them in order, answers for their state."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        profiles: Callable[[str], Profile],
+        *,
+        workers: int,
+        keys: KeyRing | None,
+        converter: Callable[[], Converter],
+        batches: Callable[[], Batches | None],
+    ) -> None:
+        self.root = data_dir / "runs"
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._db = sqlite3.connect(data_dir / "runs.sqlite", check_same_thread=False)
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+        self._lock = threading.Lock()
+        self._profiles, self._workers, self._keys = profiles, workers, keys
+        self._converter, self._batches = converter, batches
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="runs", daemon=True)
+
+    def start(self) -> None:
+        """Start the runner, first re-queueing the runs a stop interrupted."""
+        for (run_id,) in self._sql(
+            "SELECT id FROM runs WHERE state IN ('queued', 'running') ORDER BY seq"
+        ):
+            self._queue.put(str(run_id))
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def folder(self) -> tuple[str, Path]:
+        """A new run id and its (owner-only) folder for the upload."""
+        run_id = secrets.token_hex(12)
+        folder = self.root / run_id
+        folder.mkdir(mode=0o700)
+        return run_id, folder
+
+    def submit(
+        self, run_id: str, owner: str, *, kind: RunKind, profile: str, issue: date, upload: Path
+    ) -> RunRow:
+        self._profiles(profile)  # ProfileError now, not in the background
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO runs (id, owner, state, kind, profile, issue_date, input, seq) "
+                "VALUES (?, ?, 'queued', ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
+                (run_id, owner, kind.value, profile, issue.isoformat(), str(upload)),
+            )
+            self._db.commit()
+        self._queue.put(run_id)
+        found = self.get(run_id, owner)
+        assert found is not None
+        return found
+
+    def get(self, run_id: str, owner: str) -> RunRow | None:
+        """The run, if it exists and belongs to ``owner`` (others' runs do not exist)."""
+        rows = self._sql(
+            "SELECT id, owner, state, kind, profile, issue_date, input, pages_done, "
+            "pages_total, counts, error FROM runs WHERE id = ? AND owner = ?",
+            (run_id, owner),
+        )
+        if not rows:
+            return None
+        (rid, who, state, kind, profile, issued, upload, done, total, counts, error) = rows[0]
+        return RunRow(
+            str(rid), str(who), str(state), str(kind), str(profile),
+            date.fromisoformat(str(issued)), str(upload), int(str(done)), int(str(total)),
+            None if counts is None else str(counts), None if error is None else str(error),
+        )  # fmt: skip
+
+    def counts_by_state(self) -> dict[str, int]:
+        rows = self._sql("SELECT state, COUNT(*) FROM runs GROUP BY state")
+        return {str(state): int(str(count)) for state, count in rows}
+
+    def _sql(self, statement: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return list(self._db.execute(statement, args))
+
+    def _set(self, run_id: str, **values: object) -> None:
+        columns = ", ".join(f"{name} = ?" for name in values)
+        with self._lock:
+            self._db.execute(f"UPDATE runs SET {columns} WHERE id = ?", (*values.values(), run_id))
+            self._db.commit()
+
+    def _loop(self) -> None:
+        while (run_id := self._queue.get()) is not None:
+            try:
+                self._execute(run_id)
+            except Exception as error:  # a run's failure must not stop the runner
+                log.error("run %s failed: %s", run_id, type(error).__name__)
+                self._set(run_id, state="failed", error=type(error).__name__)
+
+    def _execute(self, run_id: str) -> None:
+        row = self._sql("SELECT owner FROM runs WHERE id = ?", (run_id,))
+        found = self.get(run_id, str(row[0][0])) if row else None
+        if found is None or found.state in ("done", "failed"):
+            return
+        self._set(run_id, state="running")
+        out = Path(found.out)
+        config = RunConfig(
+            input=Path(found.input),
+            profile=self._profiles(found.profile),
+            issue_date=found.issue_date,
+            kind=RunKind(found.kind),
+            out=out,
+            workers=self._workers,
+            resume=(out / ".work").exists(),
+            keys=self._keys,
+        )
+
+        def progress(done: int, total: int) -> None:
+            self._set(run_id, pages_done=done, pages_total=total)
+
+        try:
+            batches = self._batches()
+            if batches is None:
+                totals = run(config, converter=self._converter(), progress=progress)
+            else:
+                totals = run(config, batches=batches, progress=progress)
+        except (GeneratorError, OSError) as error:
+            if isinstance(error, OutputError | OSError):
+                log.error("run %s: %s", run_id, type(error).__name__)
+            self._set(run_id, state="failed", error=f"{type(error).__name__}: {error}")
+            return
+        self._set(run_id, state="done", counts=json.dumps(totals))

@@ -1,0 +1,123 @@
+"""What the routes share: settings, profiles, the converter, the coalescer, the runs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from generator.api.coalesce import Coalescer
+from generator.api.runs import RunManager
+from generator.api.settings import Settings, caller
+from generator.batch.batches import Batches
+from generator.distributed import CeleryBatches
+from generator.distributed.tasks import make_app
+from generator.errors import ConverterUnavailableError, ProfileError
+from generator.profiles import Profile, load_profile
+from generator.render.convert.base import Converter
+from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+from generator.render.pipeline import Renderer
+
+log = logging.getLogger("generator.api")
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
+_BEARER = HTTPBearer(auto_error=False, description="The API key as a bearer token.")
+
+
+class Service:
+    """The service's parts; one per app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.keys = settings.key_ring()
+        self.key_hashes = settings.key_hashes()
+        self.pool: LibreOfficePool | None = None
+        self.down: str | None = "LibreOffice is starting"
+        self._profiles: dict[str, Profile] = {}
+        self._profiles_lock = threading.Lock()
+        self._coalescer: Coalescer | None = None
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.runs = RunManager(
+            settings.data_dir,
+            self.profile,
+            workers=settings.workers,
+            keys=self.keys,
+            converter=self.converter,
+            batches=self._remote,
+        )
+
+    def start_converter(self) -> None:
+        try:
+            self.pool = LibreOfficePool(PoolConfig(workers=self.settings.workers))
+            self.down = None
+        except ConverterUnavailableError as error:
+            self.down = str(error)
+            log.error("LibreOffice is unavailable: documents will answer 503")
+
+    def start(self) -> None:
+        if self.pool is not None:
+            self._coalescer = Coalescer(
+                Renderer(self.pool, keys=self.keys),
+                slots=self.settings.workers,
+                window=self.settings.coalesce_window_ms / 1000,
+                max_batch=self.settings.coalesce_max,
+                limit=self.settings.queue_limit,
+            )
+            self._coalescer.start()
+        self.runs.start()
+
+    async def stop(self) -> None:
+        self.runs.stop()
+        if self._coalescer is not None:
+            await self._coalescer.close()
+        if self.pool is not None:
+            self.pool.close()
+
+    def converter(self) -> Converter:
+        if self.pool is None:
+            raise ConverterUnavailableError(self.down or "LibreOffice is not running")
+        return self.pool
+
+    def coalescer(self) -> Coalescer:
+        if self._coalescer is None:
+            raise ConverterUnavailableError(self.down or "LibreOffice is not running")
+        return self._coalescer
+
+    def _remote(self) -> Batches | None:
+        if self.settings.broker_url is None:
+            return None
+        app = make_app(self.settings.broker_url, self.settings.visibility_timeout)
+        return CeleryBatches(app, slots=self.settings.workers)
+
+    def profile(self, profile_id: str) -> Profile:
+        """An insurer profile by id: PROFILES_DIR/ID.toml, read once."""
+        with self._profiles_lock:
+            if profile_id not in self._profiles:
+                path = self.settings.profiles_dir / f"{profile_id}.toml"
+                if not profile_id.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+                    raise ProfileError(profile_id, "profile", "no such profile")
+                self._profiles[profile_id] = load_profile(path)
+            return self._profiles[profile_id]
+
+
+def service_of(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def authorised(
+    service: Annotated[Service, Depends(service_of)],
+    key: Annotated[str | None, Depends(_API_KEY)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+) -> str:
+    """The caller's name; 401 without an accepted API key."""
+    presented = key or (bearer.credentials if bearer is not None else None)
+    name = caller(presented, service.key_hashes) if presented else None
+    if name is None:
+        raise HTTPException(
+            401, "a valid API key is needed", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return name

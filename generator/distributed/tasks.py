@@ -1,0 +1,120 @@
+"""The Celery application and its one task: render a batch of deliveries.
+
+Messages are JSON (never pickle: a broker must not be able to run code on a worker). A
+batch is acknowledged only when it is done (acks_late), so one taken by a worker that dies
+goes back to the queue after ``visibility_timeout`` and another worker renders it; as a
+batch's bytes depend only on its rows, a batch rendered twice is recorded once.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+
+from generator.batch.assemble import DeliveryOutput
+from generator.batch.batches import PlanRow, Rendered, render_rows
+from generator.batch.config import RunConfig
+from generator.batch.kinds import RunKind
+from generator.domain.facility_token import KeyRing
+from generator.profiles import Profile
+from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+from generator.render.pipeline import Renderer
+
+TASK = "generator.render_batch"
+QUEUE = "generator-batches"
+
+_renderer: list[Renderer] = []
+_renderer_lock = threading.Lock()
+
+
+def make_app(broker_url: str, visibility_timeout: float) -> Celery:
+    """A Celery app on ``broker_url`` (Redis), results through the same Redis."""
+    app = Celery("generator", broker=broker_url, backend=broker_url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=QUEUE,
+        broker_transport_options={"visibility_timeout": visibility_timeout},
+        result_backend_transport_options={"visibility_timeout": visibility_timeout},
+        result_expires=24 * 3600,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+    )
+    return app
+
+
+def config_payload(config: RunConfig) -> dict[str, Any]:
+    """What a worker needs of the run besides its rows (the keys are the worker's own)."""
+    return {
+        "profile": config.profile.model_dump(mode="json"),
+        "issue_date": config.issue_date.isoformat(),
+        "kind": config.kind.value,
+        "batch_members": config.batch_members,
+    }
+
+
+def config_from(payload: dict[str, Any], keys: KeyRing | None) -> RunConfig:
+    return RunConfig(
+        input=Path(),
+        profile=Profile.model_validate(payload["profile"]),
+        issue_date=date.fromisoformat(payload["issue_date"]),
+        kind=RunKind(payload["kind"]),
+        out=Path(),
+        keys=keys,
+        batch_members=int(payload["batch_members"]),
+    )
+
+
+def encode(result: Rendered) -> dict[str, Any]:
+    if isinstance(result, DeliveryOutput):
+        return {
+            "ordinal": result.ordinal,
+            "file": result.file,
+            "data": base64.b64encode(result.data).decode(),
+            "pages": result.pages,
+            "placements": result.placements,
+        }
+    failed, message = result
+    return {"ordinal": failed.ordinal, "error": message}
+
+
+def decode(item: dict[str, Any]) -> DeliveryOutput | str:
+    """A delivery's output, or the message of its failure."""
+    if "error" in item:
+        return str(item["error"])
+    return DeliveryOutput(
+        int(item["ordinal"]),
+        str(item["file"]),
+        base64.b64decode(item["data"]),
+        int(item["pages"]),
+        [(int(s), int(f), int(t)) for s, f, t in item["placements"]],
+    )
+
+
+def register(app: Celery, *, workers: int, keys: KeyRing | None) -> None:
+    """Add the task to a worker's app: one LibreOffice pool per worker process."""
+
+    def renderer() -> Renderer:
+        with _renderer_lock:
+            if not _renderer:
+                _renderer.append(Renderer(LibreOfficePool(PoolConfig(workers=workers)), keys=keys))
+            return _renderer[0]
+
+    @app.task(name=TASK)  # type: ignore[untyped-decorator]
+    def render_batch(payload: dict[str, Any], rows: list[list[Any]]) -> list[dict[str, Any]]:
+        config = config_from(payload, keys)
+        plan_rows = [
+            PlanRow(o, k, f, r, [(int(s), str(m)) for s, m in members], t)
+            for o, k, f, r, members, t in rows
+        ]
+        return [encode(result) for result in render_rows(renderer(), config, plan_rows)]
