@@ -15,7 +15,7 @@ from generator.profiles import Profile
 ADDRESSEE = Box(165.0, 12.0)
 CUT_OUT_VALUE = Box(45.5, 7.5)
 MYNAPORTAL_QR_MM = 30.0
-FACILITY_QR_MM = 16.0
+FACILITY_QR_MM = 15.0
 
 
 @dataclass(frozen=True, slots=True)
