@@ -51,7 +51,8 @@ class Service:
 
     def start_converter(self) -> None:
         try:
-            self.pool = LibreOfficePool(PoolConfig(workers=self.settings.workers))
+            config = PoolConfig(workers=self.settings.workers, soffice=self.settings.soffice)
+            self.pool = LibreOfficePool(config)
             self.down = None
         except ConverterUnavailableError as error:
             self.down = str(error)

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     facility_keys: SecretStr | None = None
     facility_keys_file: Path | None = None
     workers: int = Field(DEFAULT_WORKERS, ge=1, le=64)
+    #: The LibreOffice binary.
+    soffice: str = "soffice"
     max_document_bytes: int = Field(DEFAULT_DOCUMENT_BYTES, ge=1024)
     max_upload_bytes: int = Field(DEFAULT_UPLOAD_BYTES, ge=1024)
     #: Single-document requests waiting or rendering; past it the service answers 429.
