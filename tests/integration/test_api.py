@@ -26,6 +26,7 @@ from tests.conftest import KEYS_FILE, PROFILES, SAMPLE
 pytestmark = pytest.mark.libreoffice
 
 KEY = "test-key-0123456789"
+OTHER = "other-caller-key-987654321"
 AUTH = {"X-API-Key": KEY}
 RECORD = json.loads((SAMPLE / "record-elderly.json").read_text(encoding="utf-8"))
 BODY = {"record": RECORD, "profile": "kenpo-fy3", "issue_date": "2025-12-01"}
@@ -33,7 +34,7 @@ BODY = {"record": RECORD, "profile": "kenpo-fy3", "issue_date": "2025-12-01"}
 
 def settings(tmp: Path, **changes: object) -> Settings:
     values: dict[str, object] = {
-        "api_keys": KEY,
+        "api_keys": f"{KEY},{OTHER}",
         "profiles_dir": PROFILES,
         "data_dir": tmp,
         "facility_keys_file": KEYS_FILE,
@@ -212,7 +213,7 @@ def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
         assert hashlib.sha256(pdf.content).hexdigest() == entry["sha256"]
     errors = client.get(f"/v1/runs/{run_id}/errors", headers=AUTH)
     assert errors.text.splitlines()[0] == "record_id,field,message"
-    # Another caller's key does not see the run; a made-up file is not served.
-    assert (
-        client.get(f"/v1/runs/{run_id}/deliveries/../../input.csv", headers=AUTH).status_code == 404
-    )
+    # Another caller's key does not see the run; a path outside deliveries/ is not served.
+    assert client.get(f"/v1/runs/{run_id}", headers={"X-API-Key": OTHER}).status_code == 404
+    escape = client.get(f"/v1/runs/{run_id}/deliveries/..%2F..%2Finput.csv", headers=AUTH)
+    assert escape.status_code == 404

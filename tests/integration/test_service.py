@@ -1,0 +1,149 @@
+"""The service as another system meets it: a real uvicorn process on a port."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+
+from tests.conftest import SAMPLE, base_record
+from tests.integration.processes import (
+    API_KEY,
+    free_port,
+    kill,
+    service_env,
+    start,
+    stop,
+    wait_ready,
+)
+
+pytestmark = pytest.mark.libreoffice
+AUTH = {"X-API-Key": API_KEY}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("service")
+    port = free_port()
+    log = folder / "service.log"
+    process = start(["serve", "--port", str(port)], service_env(folder / "var"), log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, process)
+        yield base, log
+    finally:
+        stop(process)
+
+
+def test_no_request_the_spec_allows_makes_a_500(service: tuple[str, Path]) -> None:
+    # schemathesis drives each operation of the OpenAPI spec with generated requests.
+    api = schemathesis.openapi.from_url(f"{service[0]}/openapi.json")
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert len(operations) >= 9
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=12, deadline=None, database=None,
+            suppress_health_check=list(HealthCheck),
+        )  # fmt: skip
+        def check(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=AUTH, checks=[not_a_server_error], timeout=60)
+
+        check()
+
+
+def test_logs_hold_no_personal_data(service: tuple[str, Path]) -> None:
+    base, log = service
+    record = base_record(name="秘密 花子", insured_symbol="77", insured_number="918273")
+    for kind, changes in (("qualification-notice", {}), ("eligibility-certificate", {"sex": "?"})):
+        body = {
+            "record": dict(record, **changes),
+            "profile": "kenpo-fy3",
+            "issue_date": "2025-12-01",
+        }
+        httpx.post(f"{base}/v1/documents/{kind}", json=body, headers=AUTH, timeout=60)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "POST /v1/documents/qualification-notice" in text
+    for value in ("秘密", "918273", "123456789012", API_KEY):
+        assert value not in text
+
+
+def _wait(base: str, run_id: str, until: str, timeout: float = 300) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status: dict[str, object] = httpx.get(
+                f"{base}/v1/runs/{run_id}", headers=AUTH, timeout=10
+            ).json()
+        except httpx.HTTPError:
+            status = {}
+        if until == "progress" and int(status.get("progress", {}).get("pages_done", 0)) > 0:  # type: ignore[attr-defined]
+            return status
+        if status.get("state") in ("done", "failed"):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"the run did not reach {until}")
+
+
+def _files(base: str, run_id: str) -> dict[str, str]:
+    manifest = httpx.get(f"{base}/v1/runs/{run_id}/manifest", headers=AUTH, timeout=30).json()
+    found = {}
+    for entry in manifest["files"]:
+        pdf = httpx.get(f"{base}/v1/runs/{run_id}/{entry['file']}", headers=AUTH, timeout=30)
+        assert hashlib.sha256(pdf.content).hexdigest() == entry["sha256"]
+        found[entry["file"]] = entry["sha256"]
+    run = manifest["run"]
+    assert len(manifest["records"]) + run["errors"] == run["records"]
+    return found
+
+
+def test_a_run_interrupted_by_a_kill_resumes_when_the_service_starts_again(
+    tmp_path: Path,
+) -> None:
+    env = service_env(tmp_path / "var", GENERATOR_WORKERS="1")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "service.log"
+    first = start(["serve", "--port", str(port)], env, log)
+    try:
+        wait_ready(base, first)
+        with (SAMPLE / "bulk.csv").open("rb") as upload:
+            accepted = httpx.post(
+                f"{base}/v1/runs",
+                files={"records": ("bulk.csv", upload, "text/csv")},
+                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
+                headers=AUTH,
+                timeout=60,
+            ).json()
+        run_id = accepted["id"]
+        status = _wait(base, run_id, "progress")
+        assert status["state"] == "running"
+    finally:
+        kill(first)
+    second = start(["serve", "--port", str(port)], env, log)
+    try:
+        wait_ready(base, second)
+        assert _wait(base, run_id, "done")["state"] == "done"
+        resumed = _files(base, run_id)
+        # The same upload once more, unbroken, in the same service: the same bytes.
+        with (SAMPLE / "bulk.csv").open("rb") as upload:
+            again = httpx.post(
+                f"{base}/v1/runs",
+                files={"records": ("bulk.csv", upload, "text/csv")},
+                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
+                headers=AUTH,
+                timeout=60,
+            ).json()["id"]
+        assert _wait(base, again, "done")["state"] == "done"
+        assert _files(base, again) == resumed
+    finally:
+        stop(second)
+    assert resumed
