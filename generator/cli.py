@@ -266,6 +266,12 @@ def templates_check() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="LibreOffice processes.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the same --out.")
+@click.option(
+    "--broker",
+    default=None,
+    metavar="URL",
+    help="Render on Celery workers (python -m generator worker) through this Redis broker.",
+)
 @KEYS_OPTION
 @_reports_errors
 def run_command(
@@ -276,6 +282,7 @@ def run_command(
     out_dir: Path,
     workers: int | None,
     resume: bool,
+    broker: str | None,
     keys_path: Path | None,
 ) -> None:
     """Bulk run: one PDF per delivery in OUT/deliveries, manifest.json and errors.csv."""
@@ -287,6 +294,7 @@ def run_command(
         TimeRemainingColumn,
     )
 
+    from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
     from generator.batch import RunConfig, RunKind, run
     from generator.batch.config import DEFAULT_WORKERS
 
@@ -316,7 +324,15 @@ def run_command(
             rate = done / max(time.monotonic() - started, 1e-9)
             bar.update(task, completed=done, total=total, rate=rate)
 
-        counts = run(config, progress=advance)
+        batches = None
+        if broker is not None:
+            from generator.distributed import CeleryBatches
+            from generator.distributed.tasks import make_app
+
+            batches = CeleryBatches(
+                make_app(broker, DEFAULT_VISIBILITY_TIMEOUT), slots=config.workers
+            )
+        counts = run(config, progress=advance, batches=batches)
     click.echo(
         f"{counts['records']} records: {counts['delivered']} delivered in {counts['deliveries']} "
         f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "

@@ -8,6 +8,7 @@ batch's bytes depend only on its rows, a batch rendered twice is recorded once.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import threading
 from datetime import date
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.app import trace
 
 from generator.batch.assemble import DeliveryOutput
 from generator.batch.batches import PlanRow, Rendered, render_rows
@@ -103,11 +105,15 @@ def decode(item: dict[str, Any]) -> DeliveryOutput | str:
 
 def register(app: Celery, *, workers: int, keys: KeyRing | None) -> None:
     """Add the task to a worker's app: one LibreOffice pool per worker process."""
+    # Celery logs a task's return value on success: here, the deliveries' PDFs.
+    trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
 
     def renderer() -> Renderer:
         with _renderer_lock:
             if not _renderer:
-                _renderer.append(Renderer(LibreOfficePool(PoolConfig(workers=workers)), keys=keys))
+                pool = LibreOfficePool(PoolConfig(workers=workers))
+                atexit.register(pool.close)
+                _renderer.append(Renderer(pool, keys=keys))
             return _renderer[0]
 
     @app.task(name=TASK)  # type: ignore[untyped-decorator]

@@ -1,0 +1,125 @@
+"""Bulk runs over Celery: a real redis-server, real worker processes, real LibreOffice."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.batch import RunConfig, RunKind, run
+from generator.distributed import CeleryBatches
+from generator.distributed.tasks import make_app
+from generator.domain.facility_token import KeyRing
+from generator.profiles import load_profile
+from tests.conftest import KEYS_FILE, PROFILES, SAMPLE
+from tests.integration.processes import free_port, kill, redis_server, service_env, start, stop
+
+pytestmark = pytest.mark.libreoffice
+VISIBILITY = 8.0  # seconds before a dead worker's batch goes to another
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    process = redis_server(port, tmp_path_factory.mktemp("redis"))
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(process)
+
+
+def _workers(broker: str, folder: Path, count: int = 2) -> list[tuple[object, Path]]:
+    env = service_env(
+        folder, GENERATOR_BROKER_URL=broker, GENERATOR_VISIBILITY_TIMEOUT=str(VISIBILITY)
+    )
+    started = []
+    for index in range(count):
+        log = folder / f"worker{index}.log"
+        process = start(["worker", "--concurrency", "1", "--name", f"w{index}@test"], env, log)
+        started.append((process, log))
+    deadline = time.monotonic() + 60
+    for process, log in started:
+        while "ready." not in (log.read_text() if log.exists() else ""):
+            assert process.poll() is None, log.read_text()  # type: ignore[attr-defined]
+            assert time.monotonic() < deadline, "a worker did not start"
+            time.sleep(0.1)
+    return started
+
+
+def _config(out: Path) -> RunConfig:
+    return RunConfig(
+        input=SAMPLE / "bulk.csv",
+        profile=load_profile(PROFILES / "kenpo-fy3.toml"),
+        issue_date=date(2025, 12, 1),
+        kind=RunKind.ENROLMENT,
+        out=out,
+        workers=2,
+        keys=KeyRing.parse(KEYS_FILE.read_text()),
+        batch_members=10,  # many batches, so a kill lands mid-run
+    )
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def local(pool, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("local") / "out"
+    run(_config(out), converter=pool)
+    return _outputs(out)
+
+
+def test_two_workers_finish_a_run_with_the_bytes_of_a_local_run(
+    broker: str, local: dict[str, bytes], tmp_path: Path
+) -> None:
+    workers = _workers(broker, tmp_path)
+    try:
+        batches = CeleryBatches(make_app(broker, VISIBILITY), slots=2, timeout=300)
+        run(_config(tmp_path / "out"), batches=batches)
+    finally:
+        for process, _ in workers:
+            stop(process)  # type: ignore[arg-type]
+    assert _outputs(tmp_path / "out") == local
+    logs = [log.read_text() for _, log in workers]
+    assert all("succeeded" in text for text in logs), "both workers took batches"
+    for text in logs:  # no PDFs, names or numbers in the workers' logs
+        assert "JVBERi" not in text
+        assert "M011-" not in text
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
+    broker: str, local: dict[str, bytes], tmp_path: Path
+) -> None:
+    workers = _workers(broker, tmp_path)
+    out = tmp_path / "out"
+    failure: list[BaseException] = []
+
+    def coordinate() -> None:
+        try:
+            batches = CeleryBatches(make_app(broker, VISIBILITY), slots=2, timeout=300)
+            run(_config(out), batches=batches)
+        except BaseException as error:  # the assertion below reports it
+            failure.append(error)
+
+    coordinator = threading.Thread(target=coordinate)
+    coordinator.start()
+    victim, victim_log = workers[0]
+    try:
+        deadline = time.monotonic() + 120
+        # Killed while it holds a batch: it has taken one since its last success.
+        while victim_log.read_text().count("received") < 2:
+            assert time.monotonic() < deadline, "the worker took no batch"
+            time.sleep(0.02)
+        kill(victim)  # type: ignore[arg-type]
+        coordinator.join(timeout=300)
+    finally:
+        for process, _ in workers:
+            stop(process)  # type: ignore[arg-type]
+    assert not coordinator.is_alive()
+    assert not failure, failure
+    assert _outputs(out) == local
