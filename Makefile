@@ -17,11 +17,13 @@ DEMO_RECORDS := fixtures/sample/bulk.csv
 DEMO_ISSUE_DATE := 2025-12-01
 DEMO_KEYS := fixtures/keys/test-facility.keys
 
-.PHONY: help setup system demo test lint typecheck unit clean bench
+.PHONY: help setup system demo test lint typecheck unit clean bench serve
 
 help:
 	@echo "make demo   set up, then run the main job over the sample records"
 	@echo "make test   set up, then run ruff, mypy and pytest"
+	@echo "make serve  set up, then the HTTP service on 127.0.0.1:8000 (demo key)"
+	@echo "make bench  the benchmarks (minutes); figures to bench/BENCHMARKS.md"
 
 setup: $(VENV)/.installed
 
@@ -62,8 +64,15 @@ test: lint typecheck
 	$(VENV)/bin/coverage report --include='generator/domain/*' --fail-under=95
 
 clean:
-	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .coverage
+	rm -rf $(VENV) out var .mypy_cache .ruff_cache .pytest_cache .coverage
 
-# Bulk route against the naive route, side by side; writes bench/BENCHMARKS.md (minutes).
+# Bulk route, then the service, each beside the naive route; writes bench/BENCHMARKS.md (minutes).
 bench: setup
 	$(PY) -m bench.bench_bulk
+	$(PY) -m bench.bench_api
+
+# The HTTP service for trying it out: the fixtures' profiles and test keys, a demo API key.
+serve: setup
+	GENERATOR_API_KEYS=demo-key-change-me GENERATOR_PROFILES_DIR=fixtures/profiles \
+	GENERATOR_FACILITY_KEYS_FILE=$(DEMO_KEYS) GENERATOR_DATA_DIR=var \
+	$(PY) -m generator serve --port 8000

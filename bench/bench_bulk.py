@@ -27,6 +27,7 @@ from pathlib import Path
 import psutil
 from pypdf import PdfReader
 
+from bench.sections import write_section
 from fixtures.generate import members, write
 from generator.documents import spec_for
 from generator.domain.facility_token import KeyRing
@@ -155,7 +156,7 @@ def naive(count: int, workdir: Path) -> dict[str, float]:
 
 
 NOTES = """
-## Notes
+### Notes
 
 - Targets of issue 4 on this 2-core machine: at least 100 pages/s over 10,000 members (not
   reached: LibreOffice spends about 11–18 ms a page on these layouts and takes most of both
@@ -174,13 +175,13 @@ NOTES = """
 
 def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     lines = [
-        "# Benchmarks",
+        "## Bulk runs",
         "",
         f"Measured by `python -m bench.bench_bulk` on {date.today().isoformat()}: {platform.machine()}, "
         f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; LibreOffice from Debian. "
         "Both routes run in the same invocation on the same machine.",
         "",
-        "## Bulk run (`python -m generator run`, enrolment, 2 LibreOffice processes)",
+        "### Bulk run (`python -m generator run`, enrolment, 2 LibreOffice processes)",
         "",
         f"Synthetic members (`fixtures.generate`, employers of 1 to {MAX_EMPLOYER} members, 2 % bad rows); "
         "seconds are wall time of the whole command, start-up and planning included.",
@@ -195,13 +196,13 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
         )
     lines += [
         "",
-        "## Naive route (docxtpl, then one `soffice --headless --convert-to pdf` per document)",
+        "### Naive route (docxtpl, then one `soffice --headless --convert-to pdf` per document)",
         "",
         "| documents | pages | seconds | pages/s |",
         "|---:|---:|---:|---:|",
         f"| {slow['documents']:.0f} | {slow['pages']:.0f} | {slow['seconds']:.1f} | {slow['pages_per_s']:.2f} |",
         "",
-        "## Ratio",
+        "### Ratio",
         "",
     ]
     for r in runs:
@@ -229,7 +230,7 @@ def main() -> None:
         runs = [bulk(int(size), workdir) for size in args.sizes.split(",")]
         slow = naive(args.naive, workdir)
     text = report(runs, slow)
-    args.output.write_text(text, encoding="utf-8")
+    write_section(args.output, "bulk", text)
     sys.stdout.write(text)
 
 
