@@ -105,6 +105,20 @@ def _files(base: str, run_id: str) -> dict[str, str]:
     return found
 
 
+def _submit(base: str) -> str:
+    """The sample bulk file as an enrolment run; its id."""
+    with (SAMPLE / "bulk.csv").open("rb") as upload:
+        accepted = httpx.post(
+            f"{base}/v1/runs",
+            files={"records": ("bulk.csv", upload, "text/csv")},
+            data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
+            headers=AUTH,
+            timeout=60,
+        )
+    assert accepted.status_code == 202
+    return str(accepted.json()["id"])
+
+
 def test_a_run_interrupted_by_a_kill_resumes_when_the_service_starts_again(
     tmp_path: Path,
 ) -> None:
@@ -115,15 +129,7 @@ def test_a_run_interrupted_by_a_kill_resumes_when_the_service_starts_again(
     first = start(["serve", "--port", str(port)], env, log)
     try:
         wait_ready(base, first)
-        with (SAMPLE / "bulk.csv").open("rb") as upload:
-            accepted = httpx.post(
-                f"{base}/v1/runs",
-                files={"records": ("bulk.csv", upload, "text/csv")},
-                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
-                headers=AUTH,
-                timeout=60,
-            ).json()
-        run_id = accepted["id"]
+        run_id = _submit(base)
         status = _wait(base, run_id, "progress")
         assert status["state"] == "running"
     finally:
@@ -134,14 +140,7 @@ def test_a_run_interrupted_by_a_kill_resumes_when_the_service_starts_again(
         assert _wait(base, run_id, "done")["state"] == "done"
         resumed = _files(base, run_id)
         # The same upload once more, unbroken, in the same service: the same bytes.
-        with (SAMPLE / "bulk.csv").open("rb") as upload:
-            again = httpx.post(
-                f"{base}/v1/runs",
-                files={"records": ("bulk.csv", upload, "text/csv")},
-                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
-                headers=AUTH,
-                timeout=60,
-            ).json()["id"]
+        again = _submit(base)
         assert _wait(base, again, "done")["state"] == "done"
         assert _files(base, again) == resumed
     finally:
