@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 
 from generator.api import errors, routes_documents, routes_runs, routes_service
 from generator.api.service import Service
@@ -29,8 +30,12 @@ ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("generator.api")
 
 
-class BodyTooLargeError(Exception):
-    """A request body past the limit (HTTP 413)."""
+class BodyTooLargeError(HTTPException):
+    """A request body past the limit (HTTP 413): an HTTPException, so that FastAPI's body
+    parsing passes it on instead of answering 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the body is over {limit} bytes")
 
 
 class BodyLimit:
@@ -62,7 +67,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLargeError
+                raise BodyTooLargeError(limit)
             return message
 
         async def tracked(message: Message) -> None:
@@ -78,7 +83,7 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    payload = errors.body("PayloadTooLarge", f"the body is over {limit} bytes")
+    payload = errors.body(errors.HTTP_NAMES[413], f"the body is over {limit} bytes")
     data = json.dumps(payload).encode()
     await send(
         {

@@ -26,6 +26,16 @@ from generator.errors import (
 log = logging.getLogger("generator.api")
 
 
+#: Error names of the answers that are not the generator's errors.
+HTTP_NAMES = {
+    401: "Unauthorized",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+}
+
+
 def body(error: str, message: str, **extra: str | None) -> dict[str, str | None]:
     return {"error": error, "message": message, **extra}
 
@@ -74,7 +84,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
-            body("HTTPError", str(error.detail)),
+            body(HTTP_NAMES.get(error.status_code, "HTTPError"), str(error.detail)),
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
         )

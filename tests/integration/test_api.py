@@ -113,6 +113,32 @@ def test_a_body_over_the_limit_is_413(client: TestClient) -> None:
     assert answer.status_code == 413
 
 
+def test_a_streamed_body_over_the_limit_is_413_too(tmp_path: Path) -> None:
+    # Without Content-Length the limit is counted as the body arrives.
+    app = create_app(settings(tmp_path, max_document_bytes=2048, max_upload_bytes=4096))
+    with TestClient(app) as small:
+        document = small.post(
+            "/v1/documents/qualification-notice",
+            content=(b"x" * 1000 for _ in range(5)),
+            headers={**AUTH, "content-type": "application/json"},
+        )
+        boundary = "b0undary"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="records"; '
+            'filename="m.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        upload = small.post(
+            "/v1/runs",
+            content=iter(
+                [head, *(b"x" * 1000 for _ in range(8)), f"\r\n--{boundary}--\r\n".encode()]
+            ),
+            headers={**AUTH, "content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    for answer in (document, upload):
+        assert answer.status_code == 413
+        assert answer.json()["error"] == "PayloadTooLarge"
+
+
 def test_facility_tokens_verify(client: TestClient) -> None:
     ring = KeyRing.parse(KEYS_FILE.read_text())
     token = sign(ring, b"\x01" * 10, date(2025, 12, 1), date(2030, 11, 30))
