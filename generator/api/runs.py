@@ -163,6 +163,12 @@ class RunManager:
             return
         self._set(run_id, state="running")
         out = Path(found.out)
+        if (out / "manifest.json").exists() and not (out / ".work").exists():
+            # Finished before the stop, recorded after it: the manifest holds the counts.
+            head = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]
+            totals = {k: int(v) for k, v in head.items() if isinstance(v, int)}
+            self._set(run_id, state="done", counts=json.dumps(totals))
+            return
         config = RunConfig(
             input=Path(found.input),
             profile=self._profiles(found.profile),

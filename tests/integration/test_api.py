@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -243,3 +244,23 @@ def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
     assert client.get(f"/v1/runs/{run_id}", headers={"X-API-Key": OTHER}).status_code == 404
     escape = client.get(f"/v1/runs/{run_id}/deliveries/..%2F..%2Finput.csv", headers=AUTH)
     assert escape.status_code == 404
+
+
+def test_a_run_finished_but_not_recorded_before_a_stop_is_done_after_it(tmp_path: Path) -> None:
+    app = create_app(settings(tmp_path))
+    with TestClient(app) as first:
+        with (SAMPLE / "members.csv").open("rb") as upload:
+            run_id = first.post(
+                "/v1/runs",
+                files={"records": ("members.csv", upload, "text/csv")},
+                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
+                headers=AUTH,
+            ).json()["id"]
+        done = _wait_done(first, run_id, AUTH)
+    # As if the service had died between writing the manifest and recording the state.
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        db.execute("UPDATE runs SET state = 'running', counts = NULL WHERE id = ?", (run_id,))
+    with TestClient(create_app(settings(tmp_path))) as second:
+        again = _wait_done(second, run_id, AUTH)
+    assert again["state"] == "done"
+    assert again["counts"] == done["counts"]
