@@ -219,7 +219,8 @@ def _wait_done(client: TestClient, run_id: str, headers: dict[str, str]) -> dict
     raise AssertionError("the run did not finish")
 
 
-def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
+def _submit(client: TestClient) -> str:
+    """The sample members as an enrolment run; its id."""
     with (SAMPLE / "members.csv").open("rb") as upload:
         accepted = client.post(
             "/v1/runs",
@@ -228,7 +229,11 @@ def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
             headers=AUTH,
         )
     assert accepted.status_code == 202
-    run_id = accepted.json()["id"]
+    return str(accepted.json()["id"])
+
+
+def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
+    run_id = _submit(client)
     status = _wait_done(client, run_id, AUTH)
     assert status["state"] == "done"
     assert status["counts"]["records"] == 10  # type: ignore[index]
@@ -249,13 +254,7 @@ def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
 def test_a_run_finished_but_not_recorded_before_a_stop_is_done_after_it(tmp_path: Path) -> None:
     app = create_app(settings(tmp_path))
     with TestClient(app) as first:
-        with (SAMPLE / "members.csv").open("rb") as upload:
-            run_id = first.post(
-                "/v1/runs",
-                files={"records": ("members.csv", upload, "text/csv")},
-                data={"profile": "kenpo-fy3", "issue_date": "2025-12-01", "kind": "enrolment"},
-                headers=AUTH,
-            ).json()["id"]
+        run_id = _submit(first)
         done = _wait_done(first, run_id, AUTH)
     # As if the service had died between writing the manifest and recording the state.
     with sqlite3.connect(tmp_path / "runs.sqlite") as db:
