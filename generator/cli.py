@@ -327,10 +327,9 @@ def run_command(
         batches = None
         if broker is not None:
             from generator.distributed import CeleryBatches
-            from generator.distributed.tasks import make_app
 
-            batches = CeleryBatches(
-                make_app(broker, DEFAULT_VISIBILITY_TIMEOUT), slots=config.workers
+            batches = CeleryBatches.connect(
+                broker, visibility_timeout=DEFAULT_VISIBILITY_TIMEOUT, slots=config.workers
             )
         counts = run(config, progress=advance, batches=batches)
     click.echo(

@@ -71,7 +71,7 @@ class RunManager:
         workers: int,
         keys: KeyRing | None,
         converter: Callable[[], Converter],
-        batches: Callable[[], Batches | None],
+        batches: Batches | None,
     ) -> None:
         self.root = data_dir / "runs"
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -184,7 +184,7 @@ class RunManager:
             self._set(run_id, pages_done=done, pages_total=total)
 
         try:
-            batches = self._batches()
+            batches = self._batches
             if batches is None:
                 totals = run(config, converter=self._converter(), progress=progress)
             else:

@@ -15,7 +15,6 @@ from generator.api.runs import RunManager
 from generator.api.settings import Settings, caller
 from generator.batch.batches import Batches
 from generator.distributed import CeleryBatches
-from generator.distributed.tasks import make_app
 from generator.errors import ConverterUnavailableError, ProfileError
 from generator.profiles import Profile, load_profile
 from generator.render.convert.base import Converter
@@ -39,6 +38,16 @@ class Service:
         self._profiles: dict[str, Profile] = {}
         self._profiles_lock = threading.Lock()
         self._coalescer: Coalescer | None = None
+        # One Celery app for the service's life: each holds its own broker connections.
+        self.remote: Batches | None = (
+            None
+            if settings.broker_url is None
+            else CeleryBatches.connect(
+                settings.broker_url,
+                visibility_timeout=settings.visibility_timeout,
+                slots=settings.workers,
+            )
+        )
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.runs = RunManager(
             settings.data_dir,
@@ -46,7 +55,7 @@ class Service:
             workers=settings.workers,
             keys=self.keys,
             converter=self.converter,
-            batches=self._remote,
+            batches=self.remote,
         )
 
     def start_converter(self) -> None:
@@ -86,12 +95,6 @@ class Service:
         if self._coalescer is None:
             raise ConverterUnavailableError(self.down or "LibreOffice is not running")
         return self._coalescer
-
-    def _remote(self) -> Batches | None:
-        if self.settings.broker_url is None:
-            return None
-        app = make_app(self.settings.broker_url, self.settings.visibility_timeout)
-        return CeleryBatches(app, slots=self.settings.workers)
 
     def profile(self, profile_id: str) -> Profile:
         """An insurer profile by id: PROFILES_DIR/ID.toml, read once."""

@@ -8,7 +8,7 @@ from celery import Celery
 
 from generator.batch.batches import PlanRow, Rendered, plans_from_rows
 from generator.batch.config import RunConfig
-from generator.distributed.tasks import TASK, config_payload, decode
+from generator.distributed.tasks import TASK, config_payload, decode, make_app
 
 
 class CeleryBatches:
@@ -18,6 +18,11 @@ class CeleryBatches:
         self.app = app
         self.slots = slots
         self.timeout = timeout
+
+    @classmethod
+    def connect(cls, broker_url: str, *, visibility_timeout: float, slots: int) -> CeleryBatches:
+        """Batches through the broker at ``broker_url`` (redis://…)."""
+        return cls(make_app(broker_url, visibility_timeout), slots=slots)
 
     def render(self, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
         message = [[r.ordinal, r.key, r.file, r.recipient, r.members, r.total] for r in rows]
