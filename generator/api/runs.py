@@ -23,7 +23,7 @@ from pathlib import Path
 from generator.batch import RunConfig, RunKind, run
 from generator.batch.batches import Batches
 from generator.domain.facility_token import KeyRing
-from generator.errors import GeneratorError, OutputError
+from generator.errors import GeneratorError
 from generator.profiles import Profile
 from generator.render.convert.base import Converter
 
@@ -120,10 +120,14 @@ class RunManager:
 
     def get(self, run_id: str, owner: str) -> RunRow | None:
         """The run, if it exists and belongs to ``owner`` (others' runs do not exist)."""
+        found = self._find(run_id)
+        return found if found is not None and found.owner == owner else None
+
+    def _find(self, run_id: str) -> RunRow | None:
         rows = self._sql(
             "SELECT id, owner, state, kind, profile, issue_date, input, pages_done, "
-            "pages_total, counts, error FROM runs WHERE id = ? AND owner = ?",
-            (run_id, owner),
+            "pages_total, counts, error FROM runs WHERE id = ?",
+            (run_id,),
         )
         if not rows:
             return None
@@ -157,8 +161,7 @@ class RunManager:
                 self._set(run_id, state="failed", error=type(error).__name__)
 
     def _execute(self, run_id: str) -> None:
-        row = self._sql("SELECT owner FROM runs WHERE id = ?", (run_id,))
-        found = self.get(run_id, str(row[0][0])) if row else None
+        found = self._find(run_id)
         if found is None or found.state in ("done", "failed"):
             return
         self._set(run_id, state="running")
@@ -184,14 +187,10 @@ class RunManager:
             self._set(run_id, pages_done=done, pages_total=total)
 
         try:
-            batches = self._batches
-            if batches is None:
-                totals = run(config, converter=self._converter(), progress=progress)
-            else:
-                totals = run(config, batches=batches, progress=progress)
+            converter = self._converter() if self._batches is None else None
+            totals = run(config, converter=converter, batches=self._batches, progress=progress)
         except (GeneratorError, OSError) as error:
-            if isinstance(error, OutputError | OSError):
-                log.error("run %s: %s", run_id, type(error).__name__)
+            log.error("run %s failed: %s", run_id, type(error).__name__)
             self._set(run_id, state="failed", error=f"{type(error).__name__}: {error}")
             return
         self._set(run_id, state="done", counts=json.dumps(totals))
