@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 
 from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
-from generator.render.fonts import GAIJI, MINCHO, coverage
+from generator.render.fonts import coverage
 from generator.render.qr import barcode_width_mm, customer_barcode_png, qr_png
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -130,13 +130,11 @@ class TemplateSet:
 
 
 def _fitted(value: Fitted) -> RichText:
-    """Runs at the fitted size; characters the body font lacks (外字) get a run of the 外字
-    font of their own, so the text layer keeps them in reading order."""
+    """Runs at the fitted size, each in the face that has its characters (the body font, its
+    Ext face, or the 外字 font), so the text layer keeps them in reading order."""
     size = round(value.points * 2)  # half-points
-    cover = coverage()
     text = RichText()
-    for gaiji, chars in itertools.groupby(value.text, key=lambda c: not cover.primary_covers(c)):
-        font = GAIJI if gaiji else MINCHO
+    for font, chars in itertools.groupby(value.text, key=coverage().body_font):
         text.add("".join(chars), size=size, bold=value.bold, font=f"eastAsia:{font}")
     return text
 

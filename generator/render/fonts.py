@@ -20,13 +20,19 @@ from generator.errors import DataError
 #: The repository's fonts/ folder.
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 FONTCONFIG_FILE = FONTS_DIR / "fonts.conf"
-#: Body text (明朝) and headings (ゴシック); IPAmj明朝 is the 外字 fallback.
+#: Body text (明朝) and headings (ゴシック); IPAmj明朝 is the 外字 fallback. Each BIZ UD face
+#: is split in a core face and an Ext face holding its less common characters (fonts/build:
+#: LibreOffice's PDF export pays for every character of every font a page uses).
 MINCHO = "BIZ UDMincho"
+MINCHO_EXT = "BIZ UDMincho Ext"
 GOTHIC = "BIZ UDGothic"
+GOTHIC_EXT = "BIZ UDGothic Ext"
 GAIJI = "IPAmjMincho"
 FONT_FILES: dict[str, tuple[str, ...]] = {
     MINCHO: ("BIZUDMincho-Regular.ttf",),
+    MINCHO_EXT: ("BIZUDMinchoExt-Regular.ttf",),
     GOTHIC: ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf"),
+    GOTHIC_EXT: ("BIZUDGothicExt-Regular.ttf", "BIZUDGothicExt-Bold.ttf"),
     GAIJI: ("ipamjm.ttf",),
 }
 #: Variation selectors (異体字セレクタ) pick a glyph of the preceding character; IPAmj明朝
@@ -48,7 +54,14 @@ class Coverage:
 
     def primary_covers(self, char: str) -> bool:
         """Whether the body font itself has the character (else the 外字 font steps in)."""
-        return ord(char) in self.by_font[MINCHO]
+        return self.body_font(char) != GAIJI
+
+    def body_font(self, char: str) -> str:
+        """The face that draws ``char`` in body text: BIZ UD明朝, its Ext face, or IPAmj明朝."""
+        code = ord(char)
+        if code in self.by_font[MINCHO]:
+            return MINCHO
+        return MINCHO_EXT if code in self.by_font[MINCHO_EXT] else GAIJI
 
 
 @cache

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fontTools.ttLib import TTFont
 
 from generator.errors import DataError
-from generator.render.fonts import FONT_FILES, FONTS_DIR, check_text, coverage
+from generator.render.fonts import (
+    FONT_FILES,
+    FONTS_DIR,
+    GAIJI,
+    MINCHO,
+    MINCHO_EXT,
+    check_text,
+    coverage,
+)
 
 
 def test_the_pinned_fonts_and_their_licences_are_in_the_repository() -> None:
@@ -33,3 +44,34 @@ def test_a_character_no_font_has_names_the_field(char: str) -> None:
         check_text("R1", "name", f"山田{char}")
     assert (caught.value.record, caught.value.field) == ("R1", "name")
     assert "character 3" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("char", "face"),
+    [("山", MINCHO), ("あ", MINCHO), ("A", MINCHO), ("邊", MINCHO_EXT), ("髙", MINCHO_EXT),
+     ("𠮷", GAIJI)],
+)  # fmt: skip
+def test_body_text_takes_the_face_that_has_the_character(char: str, face: str) -> None:
+    assert coverage().body_font(char) == face
+
+
+def _cmap(path: Path) -> set[int]:
+    with TTFont(path, lazy=True) as font:
+        return set(font.getBestCmap())
+
+
+def test_the_split_faces_together_are_exactly_the_upstream_font() -> None:
+    """fonts/build splits each BIZ UD face in two: nothing lost, nothing drawn twice."""
+    for core_file, ext_file in (
+        ("BIZUDMincho-Regular.ttf", "BIZUDMinchoExt-Regular.ttf"),
+        ("BIZUDGothic-Bold.ttf", "BIZUDGothicExt-Bold.ttf"),
+    ):
+        core, ext = _cmap(FONTS_DIR / core_file), _cmap(FONTS_DIR / ext_file)
+        assert core | ext == _cmap(FONTS_DIR / "upstream" / core_file)
+        assert not core & ext
+        assert ord("山") in core
+        assert ord("邊") in ext
+
+
+def test_the_upstream_files_are_hidden_from_libreoffice() -> None:
+    assert "<glob>*/upstream/*</glob>" in (FONTS_DIR / "fonts.conf").read_text()
