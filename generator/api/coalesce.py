@@ -42,7 +42,8 @@ class CoalescerStats:
 
 
 class Coalescer:
-    """Hands requests to ``slots`` converters, a batch of one kind at a time."""
+    """Hands requests to the converters, a batch of one kind at a time, with up to ``slots``
+    batches in flight (one more than converters keeps them fed between batches)."""
 
     def __init__(
         self, renderer: Renderer, *, slots: int, window: float, max_batch: int, limit: int
