@@ -133,7 +133,14 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
 
 def check_page_size(pdf: bytes, expected: tuple[float, float], name: str) -> None:
     """OutputError unless every page has the template's size."""
-    for width, height in page_sizes(pdf):
+    check_sizes(page_sizes(pdf), expected, name)
+
+
+def check_sizes(
+    sizes: Sequence[tuple[float, float]], expected: tuple[float, float], name: str
+) -> None:
+    """OutputError unless each of ``sizes`` is the template's."""
+    for width, height in sizes:
         if (
             abs(width - expected[0]) > _POINTS_TOLERANCE
             or abs(height - expected[1]) > _POINTS_TOLERANCE

@@ -17,12 +17,21 @@ from generator.domain.era import wareki_long
 from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
+from generator.errors import ConversionError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
 from generator.render.convert.base import Converter
 from generator.render.docx import TemplateSet
 from generator.render.fonts import check_text
-from generator.render.pdf import Metadata, check_page_size, finish, read_chunk, split
+from generator.render.pdf import (
+    Metadata,
+    check_page_size,
+    check_sizes,
+    finish,
+    read_chunk,
+    split,
+)
+from generator.render.stamp import stamp_export
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +97,19 @@ class Renderer:
         for (facts, profile), pdf in zip(
             jobs, self.converter.convert_ranges(docx, ranges), strict=True
         ):
-            reader = read_chunk(pdf, spec.pages, 1)
-            finished.append(self._finish(kind, facts, profile, next(split(reader, spec.pages))))
+            stamped = stamp_export(pdf, self._metadata(kind, facts, profile))
+            if stamped is None:  # not LibreOffice's plain layout: through pypdf
+                reader = read_chunk(pdf, spec.pages, 1)
+                writer = next(split(reader, spec.pages))
+                finished.append(self._finish(kind, facts, profile, writer))
+                continue
+            if len(stamped.page_sizes) != spec.pages:
+                raise ConversionError(
+                    f"the document came out as {len(stamped.page_sizes)} pages, not {spec.pages}"
+                )
+            expected = self.templates.compiled(spec.template).page_size
+            check_sizes(stamped.page_sizes, expected, spec.template)
+            finished.append(stamped.pdf)
         return finished
 
     def _contexts(
@@ -102,17 +122,20 @@ class Renderer:
             contexts.append(spec.build(facts, profile, self.keys).as_vars())
         return contexts
 
-    def _finish(
-        self, kind: DocumentKind, facts: MemberFacts, profile: Profile, writer: PdfWriter
-    ) -> bytes:
-        spec = spec_for(kind)
-        meta = Metadata(
+    @staticmethod
+    def _metadata(kind: DocumentKind, facts: MemberFacts, profile: Profile) -> Metadata:
+        return Metadata(
             title=kind.japanese,
             author=profile.insurer.name,
             subject=f"{kind.japanese}（{wareki_long(facts.issue_date)}交付）",
             issue_date=facts.issue_date,
         )
-        document = finish(writer, meta)
+
+    def _finish(
+        self, kind: DocumentKind, facts: MemberFacts, profile: Profile, writer: PdfWriter
+    ) -> bytes:
+        spec = spec_for(kind)
+        document = finish(writer, self._metadata(kind, facts, profile))
         check_page_size(document, self.templates.compiled(spec.template).page_size, spec.template)
         return document
 
