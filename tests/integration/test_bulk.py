@@ -95,6 +95,20 @@ def test_deliveries_as_an_envelope_needs_them(unbroken: Path) -> None:
             assert f"計{entry['members']}名" in sender_list
 
 
+def test_each_members_pages_are_that_members(unbroken: Path, member_file: Path) -> None:
+    """Pages are handed out from several conversions a batch; none goes to a neighbour."""
+    with member_file.open(encoding="cp932") as handle:
+        names = {row["record_id"]: row["name"] for row in csv.DictReader(handle)}
+    manifest = json.loads((unbroken / "manifest.json").read_text(encoding="utf-8"))
+    readers: dict[str, PdfReader] = {}
+    for record in manifest["records"]:
+        file = str(record["delivery"])
+        reader = readers.setdefault(file, PdfReader(unbroken / file))
+        first, last = (int(n) for n in record["pages"])  # type: ignore[union-attr]
+        text = _text(reader, range(first - 1, last))
+        assert re.sub(r"\s+", "", names[str(record["record_id"])]) in text, record["record_id"]
+
+
 def test_a_killed_run_resumes_to_the_same_bytes(
     member_file: Path, unbroken: Path, tmp_path: Path
 ) -> None:
