@@ -8,8 +8,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
-from generator.documents import spec_for
+from generator.documents import SPECS, spec_for
 from generator.errors import TemplateError
 from generator.render.docx import TemplateSet, _start_on_new_page
 from tests.cases import facts, profile
@@ -96,3 +97,27 @@ def test_page_sizes_come_from_the_templates() -> None:
     assert templates.compiled("eligibility-certificate-postcard.docx").page_size == pytest.approx(
         (283.45, 419.55), abs=0.1
     )
+
+
+def test_a_newline_in_a_value_still_breaks_the_line() -> None:
+    """docxtpl's listing pass runs only when some text holds a tab or newline."""
+    spec = spec_for("certificate-application")
+    context = spec.build(facts("under-70"), profile(), None).as_vars()
+    plain = _document_xml(TemplateSet().render(spec.template, [context]))
+    context["relationship"] = "一行目\n二行目"
+    broken = _document_xml(TemplateSet().render(spec.template, [context]))
+    assert broken.count("<w:br/>") == plain.count("<w:br/>") + 1
+    assert "\n二行目" not in broken
+
+
+def test_tables_keep_their_own_grids(keys) -> None:  # type: ignore[no-untyped-def]
+    """Without {%tc %} tags no row gains cells, so docxtpl's fix_tables is skipped: it took
+    the notice card's nested cells for the outer frame's and widened the frame's grid."""
+    templates = TemplateSet()
+    assert not any(templates.compiled(spec.template).fixes_tables for spec in SPECS.values())
+    spec = spec_for("qualification-notice")
+    context = spec.build(facts("under-70"), profile(), keys).as_vars()
+    document = docx.Document(io.BytesIO(templates.render(spec.template, [context])))
+    for table in document.tables:
+        grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+        assert len(grid) == max(len(row._tr.tc_lst) for row in table.rows)
