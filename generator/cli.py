@@ -8,63 +8,28 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import click
 
+from generator.cli_options import (
+    FILE,
+    ISO_DATE,
+    KEYS_OPTION,
+    iso_date,
+    key_ring,
+    reports_errors,
+)
 from generator.domain.era import to_wareki
-from generator.domain.facility_token import KeyRing, TokenError, verify
+from generator.domain.facility_token import TokenError, verify
 from generator.domain.kinds import DocumentKind
-from generator.errors import DataError, GeneratorError, ProfileError
+from generator.errors import DataError
 from generator.facts import decide
 from generator.outputs import write_private
 from generator.profiles import load_profile
 from generator.records import load_record, read_records
-
-#: Where the facility QR's signing keys come from when --facility-keys is not given.
-KEYS_ENV = "GENERATOR_FACILITY_KEYS"
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print the generator's errors as ``Name: message`` and exit non-zero."""
-
-    @wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except GeneratorError as error:
-            click.echo(f"{type(error).__name__}: {error}", err=True)
-            sys.exit(2 if isinstance(error, DataError | ProfileError) else 1)
-
-    return wrapper
-
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-class _IsoDate(click.ParamType):  # type: ignore[type-arg]
-    name = "YYYY-MM-DD"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> date:
-        return value if isinstance(value, date) else _iso_date(str(value))
-
-
-ISO_DATE = _IsoDate()
-FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,7 +54,7 @@ def wareki(dates: tuple[str, ...], full_width: bool) -> None:
     out = sys.stdout
     for text in _dates_from(dates):
         try:
-            day = _iso_date(text)
+            day = iso_date(text)
             era_date = to_wareki(day)
         except (click.BadParameter, ValueError) as exc:
             message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
@@ -117,7 +82,7 @@ def wareki(dates: tuple[str, ...], full_width: bool) -> None:
     default=None,
     help="The run's issue date (交付年月日); today when not given.",
 )
-@_reports_errors
+@reports_errors
 def explain(
     record_path: Path | None, records_path: Path | None, profile_path: Path, issue_date: date | None
 ) -> None:
@@ -145,32 +110,6 @@ def explain(
         sys.exit(2)
 
 
-def _key_ring(path: Path | None, *, required: bool) -> KeyRing | None:
-    """Keys from --facility-keys FILE, else from GENERATOR_FACILITY_KEYS."""
-    if path is None:
-        from generator.api.settings import facility_keys_from_environment
-
-        text = facility_keys_from_environment()
-    else:
-        text = path.read_text(encoding="utf-8")
-    if not text:
-        if required:
-            raise click.UsageError(f"give --facility-keys FILE or set {KEYS_ENV}")
-        return None
-    try:
-        return KeyRing.parse(text)
-    except TokenError as exc:
-        raise click.UsageError(f"facility keys: {exc}") from None
-
-
-KEYS_OPTION = click.option(
-    "--facility-keys",
-    "keys_path",
-    type=FILE,
-    help=f"Signing keys of the facility QR (kid:base64 a line); else ${KEYS_ENV}.",
-)
-
-
 @main.command()
 @click.argument("kind", required=False, type=click.Choice([k.value for k in DocumentKind]))
 @click.option("--list", "list_kinds", is_flag=True, help="Name the kinds and exit.")
@@ -179,7 +118,7 @@ KEYS_OPTION = click.option(
 @click.option("--issue-date", type=ISO_DATE, default=None, help="交付年月日; today when not given.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @KEYS_OPTION
-@_reports_errors
+@reports_errors
 def render(
     kind: str | None,
     list_kinds: bool,
@@ -203,7 +142,7 @@ def render(
         load_record(record_path),
         load_profile(profile_path),
         issue_date or date.today(),  # the one clock read of the run
-        keys=_key_ring(keys_path, required=False),
+        keys=key_ring(keys_path, required=False),
     )
     write_private(output, pdf)
 
@@ -218,7 +157,7 @@ def token() -> None:
 @KEYS_OPTION
 def token_verify(value: str, keys_path: Path | None) -> None:
     """Check a facility token offline; print its claims as JSON (exit 1 when it fails)."""
-    ring = _key_ring(keys_path, required=True)
+    ring = key_ring(keys_path, required=True)
     assert ring is not None
     try:
         claims = verify(ring, value)
@@ -253,95 +192,11 @@ def templates_check() -> None:
     click.echo("templates: all clean")
 
 
-@main.command("run")
-@click.argument("input_path", metavar="INPUT", type=FILE)
-@click.option("--profile", "profile_path", required=True, type=FILE)
-@click.option("--issue-date", type=ISO_DATE, default=None, help="交付年月日; today when not given.")
-@click.option(
-    "--kind",
-    "run_kind",
-    required=True,
-    type=click.Choice(["enrolment", "mass-issue", "ex-officio", "turning-70", "reissue"]),
-)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="LibreOffice processes.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run in the same --out.")
-@click.option(
-    "--broker",
-    default=None,
-    metavar="URL",
-    help="Render on Celery workers (python -m generator worker) through this Redis broker.",
-)
-@KEYS_OPTION
-@_reports_errors
-def run_command(
-    input_path: Path,
-    profile_path: Path,
-    issue_date: date | None,
-    run_kind: str,
-    out_dir: Path,
-    workers: int | None,
-    resume: bool,
-    broker: str | None,
-    keys_path: Path | None,
-) -> None:
-    """Bulk run: one PDF per delivery in OUT/deliveries, manifest.json and errors.csv."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
-    from generator.batch import RunConfig, RunKind, run
-    from generator.batch.config import DEFAULT_WORKERS
-
-    config = RunConfig(
-        input=input_path,
-        profile=load_profile(profile_path),
-        issue_date=issue_date or date.today(),  # the one clock read of the run
-        kind=RunKind(run_kind),
-        out=out_dir,
-        workers=workers or DEFAULT_WORKERS,
-        resume=resume,
-        keys=_key_ring(keys_path, required=False),
-    )
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("pages"),
-        TextColumn("{task.fields[rate]:>6.1f} pages/s"),
-        TimeRemainingColumn(),
-    )
-    started = time.monotonic()
-    with Progress(*columns, transient=False) as bar:
-        task = bar.add_task("rendering", total=None, rate=0.0)
-
-        def advance(done: int, total: int) -> None:
-            rate = done / max(time.monotonic() - started, 1e-9)
-            bar.update(task, completed=done, total=total, rate=rate)
-
-        batches = None
-        if broker is not None:
-            from generator.distributed import CeleryBatches
-
-            batches = CeleryBatches.connect(
-                broker, visibility_timeout=DEFAULT_VISIBILITY_TIMEOUT, slots=config.workers
-            )
-        counts = run(config, progress=advance, batches=batches)
-    click.echo(
-        f"{counts['records']} records: {counts['delivered']} delivered in {counts['deliveries']} "
-        f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "
-        f"{counts['errors']} in errors.csv"
-    )
-
-
 def _add_service_commands() -> None:
+    from generator.cli_run import run_command
     from generator.cli_service import serve, worker
 
+    main.add_command(run_command)
     main.add_command(serve)
     main.add_command(worker)
 
