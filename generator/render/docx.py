@@ -24,6 +24,7 @@ from lxml import etree
 
 from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
+from generator.memory import peak
 from generator.render.fonts import coverage
 from generator.render.qr import barcode_width_mm, customer_barcode_png, qr_png
 
@@ -115,6 +116,13 @@ class TemplateSet:
         if not contexts:
             raise TemplateError("nothing to render")
         compiled = self.compiled(name)
+        with peak():  # a chunk's tree takes 10-15 MB of heap for a moment
+            return self._build(name, compiled, contexts)
+
+    @staticmethod
+    def _build(
+        name: str, compiled: _Compiled, contexts: Sequence[Mapping[str, TemplateValue]]
+    ) -> bytes:
         document = DocxTemplate(io.BytesIO(compiled.raw))
         document.init_docx()
         document.render_init()
@@ -144,6 +152,9 @@ class TemplateSet:
         document.map_tree(tree)
         out = io.BytesIO()
         document.docx.save(out)
+        # python-docx's parts and package refer to each other, so the document is freed only by
+        # a full cyclic collection; its body, nearly all of it, goes now.
+        document.docx.element.body.clear()
         return out.getvalue()
 
 
