@@ -158,18 +158,22 @@ def naive(count: int, workdir: Path) -> dict[str, float]:
 NOTES = """
 ### Notes
 
-- Targets of issue 4 on this 2-core machine: at least 100 pages/s over 10,000 members (not
-  reached: LibreOffice spends about 11–18 ms a page on these layouts and takes most of both
-  cores; the Python side, about 4 ms a page, shares them); at least 50× the naive route
-  (reached); peak memory at 10,000 members no higher than at 1,000 (close, not strictly:
-  batches have a fixed ceiling of 120 members, so the resident size follows the batches in
-  flight and hovers between about 150 and 270 MB whatever the length of the run; its peak is
-  the largest of those swings, which a longer run samples more often).
+- Targets of issue 4 on this 2-core machine: at least 100 pages/s over 10,000 members, and at
+  least 50× the naive route: compare the table. Peak memory at 10,000 members no higher than
+  at 1,000: compare the table; the resident size does not grow with the run (its low point
+  between batches is flat from the first thousand members on, and each tenth of a 10,000-member
+  run peaks alike), but the peak is one batch's swing above that floor, and the 10,000-member
+  file holds nine employers of 100–122 members where the 1,000-member one holds a single one
+  of 112: their batches swing highest, so the longer file has measured about 10 MB more.
+- What keeps the swing small (`generator/memory.py`): a DOCX's tree is freed as soon as it is
+  saved; building a DOCX and assembling a batch's deliveries take turns (one at a time in
+  the process: they hold the GIL anyway); each delivery's and each batch's cyclic garbage is
+  collected at once, cheaply since start-up's objects are frozen; freed heap pages go back to
+  the system.
 - A delivery is one PDF assembled in memory, so one very large employer raises the peak on
-  its own (a 390-member delivery added about 70 MB); the two sizes above therefore draw
-  employers from the same distribution.
-- The machine is shared: the same 1,000-member run has measured between 70 and 103 pages/s
-  within one session. Compare figures taken in one invocation.
+  its own; the two sizes above therefore draw employers from the same distribution.
+- The machine is shared: the same run varies by 20 % or more in wall time from one
+  invocation to the next. Compare figures taken in one invocation.
 """
 
 

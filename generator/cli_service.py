@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.memory import settle
+
 if TYPE_CHECKING:
     from generator.api.settings import Settings
 
@@ -46,7 +48,9 @@ def serve(host: str, port: int) -> None:
         raise click.UsageError("no API keys: set GENERATOR_API_KEYS or GENERATOR_API_KEYS_FILE")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Access logs carry method, path and status only: no body, no query string values.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=True)
+    app = create_app(settings)
+    settle()
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
 
 
 @click.command("worker")
@@ -70,5 +74,6 @@ def worker(concurrency: int | None, name: str | None) -> None:
     args = ["worker", "--pool=threads", f"--concurrency={slots}", "--loglevel=INFO"]
     if name:
         args.append(f"--hostname={name}")
+    settle()
     app.worker_main(args)
     sys.exit(0)

@@ -27,6 +27,7 @@ from generator.documents.letters import (
 )
 from generator.documents.values import TemplateValue
 from generator.domain.kinds import DocumentKind
+from generator.memory import peak, release
 from generator.profiles import Profile
 from generator.render.pdf import Metadata, finish
 from generator.render.pipeline import Renderer
@@ -91,6 +92,12 @@ class _Chunks:
         return [readers[i // per_chunk].pages[i % per_chunk] for i in range(start, start + count)]
 
 
+#: Where a chunk's page starts: template and page index.
+_Where = tuple[str, int]
+#: A delivery's pages: cover, sender list and its page count, each member's documents.
+_Layout = tuple[_Where, _Where | None, int, list[list[tuple[_Where, int]]]]
+
+
 def _pad_to_sheet(writer: PdfWriter) -> None:
     if len(writer.pages) % 2:
         box = writer.pages[-1].mediabox
@@ -103,9 +110,7 @@ def render_batch(
     """Convert a batch and assemble its deliveries."""
     chunks = _Chunks()
     issued = era(issue_date)
-    layout: list[
-        tuple[tuple[str, int], tuple[str, int] | None, int, list[list[tuple[tuple[str, int], int]]]]
-    ] = []
+    layout: list[_Layout] = []
     for delivery in deliveries:
         counts: dict[DocumentKind, int] = defaultdict(int)
         members: list[list[tuple[tuple[str, int], int]]] = []
@@ -135,6 +140,21 @@ def render_batch(
                 list_pages += 1
         layout.append((where_cover, where_list, list_pages, members))
     chunks.convert(renderer)
+    with peak():
+        outputs = _assemble(chunks, profile, issue_date, deliveries, layout)
+        del chunks
+        release()  # the chunks' readers: their pages point back at them
+    return outputs
+
+
+def _assemble(
+    chunks: _Chunks,
+    profile: Profile,
+    issue_date: date,
+    deliveries: Sequence[DeliveryPlan],
+    layout: list[_Layout],
+) -> list[DeliveryOutput]:
+    issued = era(issue_date)
     outputs = []
     for delivery, (where_cover, where_list, list_pages, members) in zip(
         deliveries, layout, strict=True
@@ -163,4 +183,6 @@ def render_batch(
         output.pages = len(writer.pages)
         output.data = finish(writer, meta)
         outputs.append(output)
+        del writer
+        release()  # a writer's pages point back at it: only a collection frees them
     return outputs

@@ -7,9 +7,6 @@ same input, so a resumed run renders exactly the bytes an unbroken run would hav
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import gc
 import hashlib
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -22,23 +19,12 @@ from generator.batch.plan import plan
 from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store
 from generator.errors import OutputError
+from generator.memory import release
 from generator.outputs import write_private
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 
 Progress = Callable[[int, int], None]
-
-
-def _libc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim  # noqa: B018 - present in glibc only
-    except (OSError, AttributeError):  # pragma: no cover - not glibc
-        return None
-    return libc
-
-
-_LIBC = _libc()
 
 
 def fingerprint(config: RunConfig) -> str:
@@ -145,15 +131,6 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
     return result.pages
 
 
-def _release_memory() -> None:
-    """Give a finished batch's memory back: pypdf's object graphs are cyclic (collect them
-    now), and glibc keeps freed heap pages unless asked (malloc_trim), so without this the
-    resident size grows with the run's length even though live memory does not."""
-    gc.collect()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
 def _pages(store: Store, batch: list[tuple[int, str, str, str, int]]) -> int:
     return sum(
         int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[0][0]))
@@ -178,7 +155,7 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
                 del finished
-                _release_memory()
+                release()  # the batch's buffers and pypdf's cyclic object graphs
                 if progress:
                     progress(done_pages, total_pages)
         for future in running:
