@@ -16,11 +16,11 @@ import threading
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from xml.parsers import expat
 
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
-from lxml import etree
 
 from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
@@ -37,6 +37,8 @@ _PARAGRAPH_NEWLINE = re.compile(r"\n<w:p([ >])")
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 #: docxtpl's column tags ({%tc %}), the only way a rendered row gains or loses cells.
 _COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
+#: A drawing's id attribute (docPr carries it first in Word's and python-docx's XML alike).
+_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 _BREAK_PARAGRAPH = (
     '<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
 )
@@ -77,9 +79,43 @@ class _Compiled:
             return archive.read("word/document.xml").decode("utf-8")
 
 
-def _parse(xml: str) -> etree._Element:
-    """The rendered document as docxtpl's ``fix_tables`` parses it."""
-    return etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(recover=True))
+def _number_drawings(body: str, document: DocxTemplate) -> str:
+    """Number the drawings (wp:docPr) in document order from 1001, as docxtpl's
+    ``fix_docpr_ids`` does on a tree: each inline image must have an id of its own."""
+
+    def renumber(match: re.Match[str]) -> str:
+        document.docx_ids_index += 1
+        return f"{match.group(1)}{document.docx_ids_index}{match.group(2)}"
+
+    return _DRAWING_ID.sub(renumber, body)
+
+
+def _check_well_formed(name: str, body: str) -> None:
+    """A TemplateError, not a LibreOffice that loads half a document, when a template's tags
+    leave the XML broken (expat reads it without building a tree)."""
+    try:
+        expat.ParserCreate().Parse(body, True)
+    except expat.ExpatError as exc:
+        raise TemplateError(f"template {name} renders broken XML: {exc}") from None
+
+
+def _with_body(package: bytes, body: str) -> bytes:
+    """The saved package, its empty ``<w:body/>`` replaced by ``body``. Entries keep their
+    order; times are fixed, so the same documents give the same DOCX bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                before, found, after = data.partition(b"<w:body/>")
+                if not found:
+                    raise TemplateError("the saved document has no empty body to fill")
+                data = before + body.encode("utf-8") + after
+            target.writestr(zipfile.ZipInfo(info.filename), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _start_on_new_page(body: str) -> str:
@@ -146,16 +182,26 @@ class TemplateSet:
             head, tail = xml[:start], xml[end:]
             body = xml[start:end]
             bodies.append(_start_on_new_page(body) if index else body)
-        xml = head + "".join(bodies) + tail
-        tree = document.fix_tables(xml) if compiled.fixes_tables else _parse(xml)
-        document.fix_docpr_ids(tree)
-        document.map_tree(tree)
+        body = head + "".join(bodies) + tail
+        del bodies
         out = io.BytesIO()
-        document.docx.save(out)
-        # python-docx's parts and package refer to each other, so the document is freed only by
-        # a full cyclic collection; its body, nearly all of it, goes now.
+        if compiled.fixes_tables:  # docxtpl mends the columns on a tree
+            tree = document.fix_tables(body)
+            document.fix_docpr_ids(tree)
+            document.map_tree(tree)
+            document.docx.save(out)
+            # python-docx's parts and package refer to each other, so the document is freed
+            # only by a full cyclic collection; its body, nearly all of it, goes now.
+            document.docx.element.body.clear()
+            return out.getvalue()
+        # Otherwise the body goes into the package as text: parsed, 40 documents' body is a
+        # tree of ~11 MB for a moment, ten times its text, and parsing it and writing it out
+        # again changes nothing but the drawings' ids, which a substitution numbers alike.
+        body = _number_drawings(body, document)
+        _check_well_formed(name, body)
         document.docx.element.body.clear()
-        return out.getvalue()
+        document.docx.save(out)
+        return _with_body(out.getvalue(), body)
 
 
 def _fitted(value: Fitted) -> RichText:

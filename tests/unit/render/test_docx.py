@@ -145,3 +145,21 @@ def test_a_rendered_chunk_leaves_no_tree_behind(keys) -> None:  # type: ignore[n
         gc.enable()
     assert documents
     assert all(len(document.body) == 0 for document in documents)
+
+
+def test_a_template_that_renders_broken_xml_is_named(tmp_path: Path) -> None:
+    """A tag that lets markup through (``|safe``) must fail here, not half-load in LibreOffice."""
+    document = docx.Document()
+    document.add_paragraph("{{ fragment|safe }}")
+    document.save(str(tmp_path / "broken.docx"))
+    templates = TemplateSet(tmp_path)
+    assert templates.render("broken.docx", [{"fragment": "<w:br/>"}])  # well formed: fine
+    with pytest.raises(TemplateError, match=r"broken\.docx renders broken XML"):
+        templates.render("broken.docx", [{"fragment": "<w:p>"}])
+
+
+def test_the_same_documents_give_the_same_docx_bytes(keys) -> None:  # type: ignore[no-untyped-def]
+    spec = spec_for("qualification-notice")
+    contexts = [spec.build(facts(v), profile(), keys).as_vars() for v in ("under-70", "gaiji")]
+    templates = TemplateSet()
+    assert templates.render(spec.template, contexts) == templates.render(spec.template, contexts)
