@@ -8,8 +8,9 @@ as needed, so no sheet carries two members), with a bookmark per member.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -47,13 +48,20 @@ class DeliveryPlan:
 
 @dataclass(slots=True)
 class DeliveryOutput:
-    """A finished delivery: the PDF's bytes and each member's page range (1-based)."""
+    """A finished delivery: the PDF's bytes (empty once a sink has written them), their
+    sha256, and each member's page range (1-based)."""
 
     ordinal: int
     file: str
     data: bytes
     pages: int
     placements: list[tuple[int, int, int]] = field(default_factory=list)
+    sha256: str = ""
+
+
+#: Takes each delivery as soon as it is assembled (writes it out, say), so that a batch's
+#: PDFs are not all held until the batch ends.
+Sink = Callable[[DeliveryOutput], None]
 
 
 #: Documents per conversion. LibreOffice names each imported table by scanning every table
@@ -105,9 +113,14 @@ def _pad_to_sheet(writer: PdfWriter) -> None:
 
 
 def render_batch(
-    renderer: Renderer, profile: Profile, issue_date: date, deliveries: Sequence[DeliveryPlan]
+    renderer: Renderer,
+    profile: Profile,
+    issue_date: date,
+    deliveries: Sequence[DeliveryPlan],
+    *,
+    sink: Sink | None = None,
 ) -> list[DeliveryOutput]:
-    """Convert a batch and assemble its deliveries."""
+    """Convert a batch and assemble its deliveries; each goes to ``sink`` when one is given."""
     chunks = _Chunks()
     issued = era(issue_date)
     layout: list[_Layout] = []
@@ -141,7 +154,7 @@ def render_batch(
         layout.append((where_cover, where_list, list_pages, members))
     chunks.convert(renderer)
     with peak():
-        outputs = _assemble(chunks, profile, issue_date, deliveries, layout)
+        outputs = _assemble(chunks, profile, issue_date, deliveries, layout, sink=sink)
         del chunks
         release()  # the chunks' readers: their pages point back at them
     return outputs
@@ -153,6 +166,8 @@ def _assemble(
     issue_date: date,
     deliveries: Sequence[DeliveryPlan],
     layout: list[_Layout],
+    *,
+    sink: Sink | None,
 ) -> list[DeliveryOutput]:
     issued = era(issue_date)
     outputs = []
@@ -182,6 +197,10 @@ def _assemble(
         )
         output.pages = len(writer.pages)
         output.data = finish(writer, meta)
+        output.sha256 = hashlib.sha256(output.data).hexdigest()
+        if sink is not None:
+            sink(output)
+            output.data = b""
         outputs.append(output)
         del writer
         release()  # a writer's pages point back at it: only a collection frees them

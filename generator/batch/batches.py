@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from generator.batch.assemble import DeliveryOutput, DeliveryPlan, render_batch
+from generator.batch.assemble import DeliveryOutput, DeliveryPlan, Sink, render_batch
 from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, recipient_from_json
 from generator.domain.models import Member
 from generator.errors import ConversionError, TemplateError
+from generator.outputs import write_private
 from generator.render.convert.base import Converter
 from generator.render.pipeline import Renderer
 
@@ -52,7 +53,12 @@ class LocalBatches:
         self.converter, self.own = converter, own
 
     def render(self, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
-        return render_rows(self.renderer, config, rows)
+        # Each PDF is written as soon as it is assembled: a batch's PDFs (up to ~9 MB when
+        # it holds a hundred small employers) are never all in memory at once.
+        def write(output: DeliveryOutput) -> None:
+            write_private(config.deliveries_dir / output.file, output.data)
+
+        return render_rows(self.renderer, config, rows, write)
 
     def close(self) -> None:
         if self.own:
@@ -81,20 +87,26 @@ def plans_from_rows(config: RunConfig, rows: Sequence[PlanRow]) -> list[Delivery
     return plans
 
 
-def render_rows(renderer: Renderer, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
+def render_rows(
+    renderer: Renderer, config: RunConfig, rows: Sequence[PlanRow], sink: Sink | None = None
+) -> list[Rendered]:
     """A batch, rendered: what a local thread or a Celery worker does with it."""
-    return _render(renderer, config, plans_from_rows(config, rows))
+    return _render(renderer, config, plans_from_rows(config, rows), sink)
 
 
-def _render(renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan]) -> list[Rendered]:
+def _render(
+    renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan], sink: Sink | None
+) -> list[Rendered]:
     """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
     try:
-        return list(render_batch(renderer, config.profile, config.issue_date, plans))
+        return list(render_batch(renderer, config.profile, config.issue_date, plans, sink=sink))
     except (ConversionError, TemplateError):
         results: list[Rendered] = []
         for single in plans:
             try:
-                results += render_batch(renderer, config.profile, config.issue_date, [single])
+                results += render_batch(
+                    renderer, config.profile, config.issue_date, [single], sink=sink
+                )
             except (ConversionError, TemplateError) as error:
                 results.append((single, str(error)))
         return results

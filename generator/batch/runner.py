@@ -112,8 +112,9 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
         ]
         store.transaction(statements)
         return 0
-    write_private(config.deliveries_dir / result.file, result.data)
-    sha = hashlib.sha256(result.data).hexdigest()
+    if result.data:  # not yet written where it was rendered (a Celery worker's result)
+        write_private(config.deliveries_dir / result.file, result.data)
+    sha = result.sha256
     done: list[tuple[str, Sequence[object]]] = [
         (
             "UPDATE deliveries SET done = 1, file = ?, sha256 = ?, pages = ? WHERE ordinal = ?",

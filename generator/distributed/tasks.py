@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import hashlib
 import threading
 from datetime import date
 from pathlib import Path
@@ -94,12 +95,14 @@ def decode(item: dict[str, Any]) -> DeliveryOutput | str:
     """A delivery's output, or the message of its failure."""
     if "error" in item:
         return str(item["error"])
+    data = base64.b64decode(item["data"])
     return DeliveryOutput(
         int(item["ordinal"]),
         str(item["file"]),
-        base64.b64decode(item["data"]),
+        data,
         int(item["pages"]),
         [(int(s), int(f), int(t)) for s, f, t in item["placements"]],
+        hashlib.sha256(data).hexdigest(),
     )
 
 

@@ -10,11 +10,12 @@ import itertools
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from generator.batch import RunConfig, run
+from generator.batch import RunConfig, assemble, run
 from generator.errors import OutputError
 from generator.render.convert.base import FakeConverter
 
@@ -121,3 +122,21 @@ def test_resume_refuses_other_input(config: RunConfig, tmp_path: Path) -> None:
     other.write_bytes(config.input.read_bytes() + b"\n")
     with pytest.raises(OutputError, match="other input"):
         run(dataclasses.replace(config, input=other, resume=True), converter=FakeConverter())
+
+
+def test_each_delivery_is_on_disk_before_the_next_is_assembled(
+    config: RunConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's PDFs are not held in memory until the batch ends (nor until the run's
+    thread records them): each is written as soon as it is assembled."""
+    on_disk: list[int] = []
+    finish = assemble.finish
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        on_disk.append(sum(1 for _ in config.deliveries_dir.glob("*.pdf")))
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(assemble, "finish", counting)
+    run(dataclasses.replace(config, workers=1), converter=FakeConverter())
+    assert len(on_disk) > 4
+    assert on_disk == list(range(len(on_disk)))
