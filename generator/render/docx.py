@@ -90,18 +90,22 @@ def _number_drawings(body: str, document: DocxTemplate) -> str:
     return _DRAWING_ID.sub(renumber, body)
 
 
-def _check_well_formed(name: str, body: str) -> None:
+def _check_well_formed(name: str, parts: Sequence[bytes]) -> None:
     """A TemplateError, not a LibreOffice that loads half a document, when a template's tags
-    leave the XML broken (expat reads it without building a tree)."""
+    leave the XML broken (expat reads it piece by piece, without building a tree)."""
+    parser = expat.ParserCreate()
     try:
-        expat.ParserCreate().Parse(body, True)
+        for part in parts:
+            parser.Parse(part, False)
+        parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise TemplateError(f"template {name} renders broken XML: {exc}") from None
 
 
-def _with_body(package: bytes, body: str) -> bytes:
-    """The saved package, its empty ``<w:body/>`` replaced by ``body``. Entries keep their
-    order; times are fixed, so the same documents give the same DOCX bytes."""
+def _with_body(package: bytes, parts: Sequence[bytes]) -> bytes:
+    """The saved package, its empty ``<w:body/>`` replaced by ``parts`` written one after
+    the other (never joined into one string). Entries keep their order; times are fixed, so
+    the same documents give the same DOCX bytes."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(package)) as source,
@@ -109,12 +113,17 @@ def _with_body(package: bytes, body: str) -> bytes:
     ):
         for info in source.infolist():
             data = source.read(info)
-            if info.filename == "word/document.xml":
-                before, found, after = data.partition(b"<w:body/>")
-                if not found:
-                    raise TemplateError("the saved document has no empty body to fill")
-                data = before + body.encode("utf-8") + after
-            target.writestr(zipfile.ZipInfo(info.filename), data, zipfile.ZIP_DEFLATED)
+            entry = zipfile.ZipInfo(info.filename)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename != "word/document.xml":
+                target.writestr(entry, data)
+                continue
+            before, found, after = data.partition(b"<w:body/>")
+            if not found:
+                raise TemplateError("the saved document has no empty body to fill")
+            with target.open(entry, "w") as stream:
+                for part in (before, *parts, after):
+                    stream.write(part)
     return out.getvalue()
 
 
@@ -164,7 +173,9 @@ class TemplateSet:
         document.render_init()
         document.current_rendering_part = document.docx._part
         head = tail = ""
-        bodies: list[str] = []
+        # Each member's body as UTF-8, apart: one string of 40 bodies, and its copies, took
+        # 4 bytes a character as soon as one name held a 外字 beyond the BMP.
+        bodies: list[bytes] = []
         for index, context in enumerate(contexts):
             values = {key: _value(document, value) for key, value in context.items()}
             try:
@@ -180,13 +191,15 @@ class TemplateSet:
             start = opening.end()
             end = xml.rindex("<w:sectPr")
             head, tail = xml[:start], xml[end:]
-            body = xml[start:end]
-            bodies.append(_start_on_new_page(body) if index else body)
-        body = head + "".join(bodies) + tail
+            body = _start_on_new_page(xml[start:end]) if index else xml[start:end]
+            if not compiled.fixes_tables:
+                body = _number_drawings(body, document)
+            bodies.append(body.encode("utf-8"))
+        parts = [head.encode("utf-8"), *bodies, tail.encode("utf-8")]
         del bodies
         out = io.BytesIO()
         if compiled.fixes_tables:  # docxtpl mends the columns on a tree
-            tree = document.fix_tables(body)
+            tree = document.fix_tables(b"".join(parts))
             document.fix_docpr_ids(tree)
             document.map_tree(tree)
             document.docx.save(out)
@@ -197,11 +210,10 @@ class TemplateSet:
         # Otherwise the body goes into the package as text: parsed, 40 documents' body is a
         # tree of ~11 MB for a moment, ten times its text, and parsing it and writing it out
         # again changes nothing but the drawings' ids, which a substitution numbers alike.
-        body = _number_drawings(body, document)
-        _check_well_formed(name, body)
+        _check_well_formed(name, parts)
         document.docx.element.body.clear()
         document.docx.save(out)
-        return _with_body(out.getvalue(), body)
+        return _with_body(out.getvalue(), parts)
 
 
 def _fitted(value: Fitted) -> RichText:
