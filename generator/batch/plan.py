@@ -106,13 +106,17 @@ def _flush(
 
 
 def _plan_deliveries(store: Store) -> None:
-    """One delivery per employer or household, numbered in postcode order."""
-    planned = []
-    groups = store.execute(
+    """One delivery per employer or household, numbered in postcode order.
+
+    Streamed: each delivery is stored as it is counted, under a provisional (negative)
+    ordinal, and SQLite numbers them in postcode order, so memory does not grow with the
+    number of deliveries."""
+    rows: list[tuple[object, ...]] = []
+    groups = store.iterate(
         "SELECT delivery, MIN(seq), COUNT(*) FROM records "
         "WHERE delivery IS NOT NULL GROUP BY delivery"
     )
-    for key, first_seq, members in groups:
+    for provisional, (key, first_seq, members) in enumerate(groups, start=1):
         first = Member.model_validate_json(
             str(store.execute("SELECT member FROM records WHERE seq = ?", (first_seq,))[0][0])
         )
@@ -122,16 +126,25 @@ def _plan_deliveries(store: Store) -> None:
             "SELECT documents FROM records WHERE delivery = ?", (key,)
         ):
             pages += even(sum(spec_for(kind).pages for kind in str(documents).split(",")))
-        planned.append((recipient.address.postcode, str(key), recipient, int(str(members)), pages))
-    planned.sort(key=lambda row: (row[0], row[1]))
+        postcode = recipient.address.postcode
+        rows.append((-provisional, key, postcode, _recipient_json(recipient), members, pages))
+        if len(rows) >= _FLUSH:
+            _store_deliveries(store, rows)
+    _store_deliveries(store, rows)
+    store.execute(
+        "UPDATE deliveries SET ordinal = ranked.n FROM ("
+        "SELECT key, ROW_NUMBER() OVER (ORDER BY postcode, key) AS n FROM deliveries"
+        ") AS ranked WHERE ranked.key = deliveries.key"
+    )
+
+
+def _store_deliveries(store: Store, rows: list[tuple[object, ...]]) -> None:
     store.executemany(
         "INSERT INTO deliveries (ordinal, key, postcode, recipient, members, pages) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (ordinal, key, postcode, _recipient_json(recipient), members, pages)
-            for ordinal, (postcode, key, recipient, members, pages) in enumerate(planned, start=1)
-        ],
+        rows,
     )
+    rows.clear()
 
 
 def _recipient_json(recipient: Recipient) -> str:

@@ -47,7 +47,11 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
         self._lock = threading.Lock()
-        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
+        # A small page cache: pass 2 reads a batch's rows once, by index, and the default
+        # 2 MB cache fills only on long runs, so memory would grow with the input up to it.
+        self._db.executescript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;" + SCHEMA
+        )
         self.path = path
 
     def execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
