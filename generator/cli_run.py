@@ -54,7 +54,6 @@ def run_command(
         TimeRemainingColumn,
     )
 
-    from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
     from generator.batch import RunConfig, RunKind, run
     from generator.batch.config import DEFAULT_WORKERS
 
@@ -86,6 +85,8 @@ def run_command(
 
         batches = None
         if broker is not None:
+            # Only now: the service's settings bring FastAPI and Celery (~20 MB resident).
+            from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
             from generator.distributed import CeleryBatches
 
             batches = CeleryBatches.connect(
