@@ -179,7 +179,9 @@ class SofficeWorker:
 
         def watchdog() -> None:
             fired.set()
-            self.kill()
+            # The process only: the UNO proxies are dropped by this thread once its call has
+            # returned (kill), never from the timer's thread while a call is using them.
+            self._signal_kill()
 
         timer = threading.Timer(timeout, watchdog)
         self.busy = True
@@ -234,10 +236,13 @@ class SofficeWorker:
         self.kill()
 
     def kill(self) -> None:
+        self._signal_kill()
         process, self._process, self._desktop = self._process, None, None
-        if process is None:
-            return
-        if process.poll() is None:
+        if process is not None:
+            process.wait()
+
+    def _signal_kill(self) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
