@@ -186,7 +186,7 @@ NOTES = """
   SQLite), SQLite's page cache filling to 2 MB on long runs only (now 256 KB), each batch's
   PDFs held until the batch ended (now written one by one), a 40-document DOCX parsed into an
   ~11 MB lxml tree (now written as text), FastAPI and Celery imported by every run.
-- What is left: the 10,000-member run still ends about 3 MiB above the 1,000-member one. It is
+- What is left: the 10,000-member run still ends 3–4 MiB above the 1,000-member one. It is
   not Python objects (tracemalloc between the 15th and 85th batch of a 10,000-member run: +0.2
   MB); it is the allocator's high-water mark creeping (glibc's heap +0.7 MB over that stretch)
   and what pyuno leaks on every UNO call (about 0.6 KB a conversion after the fix in
@@ -217,7 +217,7 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     for r in runs:
         lines.append(
             f"| {r['members']:,.0f} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
-            f"{r['peak_python_mb']:.0f} MB | {r['peak_all_mb']:.0f} MB |"
+            f"{r['peak_python_mb']:.0f} MiB | {r['peak_all_mb']:.0f} MiB |"
         )
     lines += [
         "",
@@ -238,8 +238,8 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     if len(runs) > 1:
         first, last = runs[0], runs[-1]
         lines.append(
-            f"- Peak Python memory: {first['peak_python_mb']:.0f} MB at {first['members']:,.0f} "
-            f"members, {last['peak_python_mb']:.0f} MB at {last['members']:,.0f}."
+            f"- Peak Python memory: {first['peak_python_mb']:.0f} MiB at {first['members']:,.0f} "
+            f"members, {last['peak_python_mb']:.0f} MiB at {last['members']:,.0f}."
         )
     return "\n".join(lines) + "\n" + NOTES
 
