@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import hashlib
 import threading
 from datetime import date
 from pathlib import Path
@@ -86,6 +85,7 @@ def encode(result: Rendered) -> dict[str, Any]:
             "data": base64.b64encode(result.data).decode(),
             "pages": result.pages,
             "placements": result.placements,
+            "sha256": result.sha256,
         }
     failed, message = result
     return {"ordinal": failed.ordinal, "error": message}
@@ -95,14 +95,13 @@ def decode(item: dict[str, Any]) -> DeliveryOutput | str:
     """A delivery's output, or the message of its failure."""
     if "error" in item:
         return str(item["error"])
-    data = base64.b64decode(item["data"])
     return DeliveryOutput(
         int(item["ordinal"]),
         str(item["file"]),
-        data,
+        base64.b64decode(item["data"]),
         int(item["pages"]),
         [(int(s), int(f), int(t)) for s, f, t in item["placements"]],
-        hashlib.sha256(data).hexdigest(),
+        str(item["sha256"]),
     )
 
 
