@@ -48,7 +48,10 @@ class CertificateReason(StrEnum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Values are not cached: pydantic keeps every short string it parses from JSON in a
+    # process-wide cache by default, so a long run (pass 2 reads each member back from JSON)
+    # would keep names and addresses of past members, and grow to fill that cache.
+    model_config = ConfigDict(frozen=True, extra="forbid", cache_strings="keys")
 
 
 class PostalAddress(_Frozen):
