@@ -44,13 +44,22 @@ ISSUE = date(2025, 12, 1)
 
 
 def _sample(process: psutil.Process) -> tuple[int, int]:
+    """The run's own resident size, and with every process it started: its children, and
+    the LibreOffice processes found by their pipe's name in case one left the tree. Each
+    process counts once (its soffice is both a child and found by name)."""
     try:
         own = process.memory_info().rss
-        children = sum(c.memory_info().rss for c in process.children(recursive=True))
+        family = {c.pid: c for c in process.children(recursive=True)}
     except psutil.Error:
         return 0, 0
-    soffice = sum(p.memory_info().rss for p in psutil.process_iter() if _is_ours(p, process.pid))
-    return own, own + children + soffice
+    family.update((p.pid, p) for p in psutil.process_iter() if _is_ours(p, process.pid))
+    others = 0
+    for member in family.values():
+        try:
+            others += member.memory_info().rss
+        except psutil.Error:
+            pass  # ended between the listing and the reading
+    return own, own + others
 
 
 def _high_water(pid: int) -> int:
