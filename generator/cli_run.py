@@ -76,12 +76,12 @@ def run_command(
         TimeRemainingColumn(),
     )
     started = time.monotonic()
-    with Progress(*columns, transient=False) as bar:
+    with Progress(*columns, transient=False, auto_refresh=False) as bar:
         task = bar.add_task("rendering", total=None, rate=0.0)
 
         def advance(done: int, total: int) -> None:
             rate = done / max(time.monotonic() - started, 1e-9)
-            bar.update(task, completed=done, total=total, rate=rate)
+            bar.update(task, completed=done, total=total, rate=rate, refresh=True)
 
         batches = None
         if broker is not None:
