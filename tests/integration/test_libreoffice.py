@@ -6,6 +6,9 @@ import dataclasses
 import io
 import os
 import signal
+import sys
+import threading
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -58,6 +61,34 @@ def test_a_process_that_dies_between_jobs_is_replaced(docx: bytes) -> None:
         assert single.stats.failures == 0  # seen dead before the job: no job was lost
         assert single.stats.restarts == 1
         assert single.healthy()
+
+
+def test_a_uno_client_that_crashes_mid_job_costs_one_retry_not_the_caller(docx: bytes) -> None:
+    # pyuno crashes the process it runs in when a bridge goes bad: that process is the
+    # agent, which the pool replaces with its soffice, and the job is retried once.
+    with LibreOfficePool(PoolConfig(workers=1)) as single:
+        worker = single._workers[0]
+        agent = worker._agent
+        assert agent is not None
+
+        def crash_when_busy() -> None:
+            deadline = time.monotonic() + 30
+            while not worker.busy and time.monotonic() < deadline:
+                time.sleep(0.001)
+            os.kill(agent.pid, signal.SIGSEGV)
+
+        crasher = threading.Thread(target=crash_when_busy)
+        crasher.start()
+        assert _pages(single.convert(docx)) == 1
+        crasher.join()
+        assert agent.wait() == -signal.SIGSEGV
+        assert single.stats.failures == 1
+        assert single.stats.restarts == 1
+
+
+def test_the_calling_process_never_loads_uno(pool, docx: bytes) -> None:  # type: ignore[no-untyped-def]
+    assert _pages(pool.convert(docx)) == 1
+    assert not {"uno", "pyuno"} & set(sys.modules)
 
 
 def test_processes_are_recycled_after_max_jobs(docx: bytes) -> None:

@@ -1,47 +1,28 @@
-"""One LibreOffice process (soffice) and its UNO connection.
+"""One LibreOffice process (soffice) and the process that drives it over UNO (agent.py).
 
-Debian's ``uno`` module imports only in Debian's /usr/bin/python3; the project's virtual
-environment is built on that interpreter for this reason.
+The agent runs on Debian's /usr/bin/python3, where the ``uno`` module imports (the
+project's virtual environment is built on that interpreter for this reason). This process
+speaks to it in JSON lines and never loads UNO itself.
 """
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import functools
 import itertools
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-_IMPORT = builtins.__import__
-try:
-    import uno
-    from com.sun.star.beans import PropertyValue
-
-    UNO_ERROR: str | None = None
-except ImportError as exc:  # pragma: no cover - depends on the interpreter
-    UNO_ERROR = str(exc)
-finally:
-    # uno replaces __import__ for every module of the process, turning ModuleNotFoundError
-    # into a plain ImportError that libraries probing optional packages (uvicorn, kombu) do
-    # not catch. The hook only serves ``from com.sun.star… import``, done above.
-    builtins.__import__ = _IMPORT
+from typing import IO, Any
 
 _PIPE_NUMBERS = itertools.count(1)
-_PDF_FILTER = {
-    "UseLosslessCompression": True,
-    "ReduceImageResolution": False,
-    "ExportBookmarks": False,
-    "ExportNotes": False,
-    "UseTaggedPDF": False,
-    "EmbedStandardFonts": True,
-}
+_AGENT = Path(__file__).with_name("agent.py")
+#: How long a health check waits for an idle process to answer.
+_PING_TIMEOUT = 5.0
 
 
 class WorkerFailedError(Exception):
@@ -56,49 +37,9 @@ class OverflowedError(ValueError):
     """The document's page count is not what the ranges assume (not the process's fault)."""
 
 
-_BOOTSTRAP = threading.Lock()
-_RESOLVER: list[Any] = []
-
-
-def _resolver() -> Any:
-    """The process's UNO URL resolver, made once: bootstrapping UNO from two threads at once
-    fails (the service manager is not ready for the second)."""
-    with _BOOTSTRAP:
-        if not _RESOLVER:
-            local = uno.getComponentContext()
-            _RESOLVER.append(
-                local.ServiceManager.createInstanceWithContext(
-                    "com.sun.star.bridge.UnoUrlResolver", local
-                )
-            )
-        return _RESOLVER[0]
-
-
-def _props(**values: Any) -> tuple[Any, ...]:
-    result = []
-    for name, value in values.items():
-        prop = PropertyValue()
-        prop.Name, prop.Value = name, value
-        result.append(prop)
-    return tuple(result)
-
-
-# The arguments of every call are built once: pyuno leaks about 20 small objects each time a
-# struct is built and filled (~1.3 KB a conversion, for the life of the process).
-@functools.cache
-def _load_args() -> tuple[Any, ...]:
-    return _props(Hidden=True, ReadOnly=True)
-
-
-@functools.lru_cache(maxsize=256)
-def _export_args(page_range: str) -> tuple[Any, ...]:
-    options = dict(_PDF_FILTER, PageRange=page_range) if page_range else _PDF_FILTER
-    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
-    return _props(FilterName="writer_pdf_Export", FilterData=filter_data)
-
-
 class SofficeWorker:
-    """A headless soffice with its own profile directory, reached through a named pipe."""
+    """A headless soffice with its own profile directory, reached through a named pipe by
+    an agent process; the two start, fail and end together."""
 
     def __init__(self, index: int, home: Path, soffice: str, fontconfig_file: Path) -> None:
         self.index = index
@@ -108,17 +49,16 @@ class SofficeWorker:
         self.jobs = 0
         self.busy = False
         self._process: subprocess.Popen[bytes] | None = None
-        self._desktop: Any = None
+        self._agent: subprocess.Popen[bytes] | None = None
+        # One request at a time on the agent's pipes (a health check may come from another
+        # thread while the pool hands this process a job).
+        self._talk = threading.Lock()
 
     @property
     def running(self) -> bool:
-        return (
-            self._process is not None and self._process.poll() is None and self._desktop is not None
-        )
+        return all(p is not None and p.poll() is None for p in (self._process, self._agent))
 
     def start(self, timeout: float) -> None:
-        if UNO_ERROR is not None:
-            raise WorkerFailedError(f"the uno module does not import: {UNO_ERROR}")
         self.kill()
         self.home.mkdir(parents=True, exist_ok=True)
         # Unique per process start: two pools of one Python process must never share a pipe,
@@ -139,110 +79,117 @@ class SofficeWorker:
         ]  # fmt: skip
         with (self.home / "soffice.log").open("ab") as log:
             self._process = subprocess.Popen(
-                args,
-                env=env,
-                stdout=log,
-                stderr=log,
-                stdin=subprocess.DEVNULL,
+                args, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                 start_new_session=True,
-            )
-        self._desktop = self._connect(pipe, timeout)
+            )  # fmt: skip
+            self._agent = subprocess.Popen(
+                [sys.executable, "-I", str(_AGENT), pipe, str(timeout)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True,
+            )  # fmt: skip
+        self._call(None, timeout + 5.0, starting=True)
         self.jobs = 0
 
-    def _connect(self, pipe: str, timeout: float) -> Any:
-        resolver = _resolver()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                return ctx.ServiceManager.createInstanceWithContext(
-                    "com.sun.star.frame.Desktop", ctx
-                )
-            except Exception as exc:  # NoConnectException, until soffice listens
-                if self._process is None or self._process.poll() is not None:
-                    raise WorkerFailedError("soffice exited while starting") from exc
-                if time.monotonic() > deadline:
-                    self.kill()
-                    message = f"soffice did not answer within {timeout:.0f} s"
-                    raise WorkerFailedError(message) from exc
-                time.sleep(0.05)
-
-    def convert(self, docx: bytes, timeout: float, ranges: Sequence[str] = ("",)) -> list[bytes]:
-        """Load once, export once per page range ("" = all pages, "3-4" = pages 3 to 4),
-        under a hard time limit: a watchdog kills the process when it passes.
-
-        A range's PDF carries only the glyphs of its own pages (fonts are subset per export),
-        so it is byte for byte what converting that part alone would give."""
-        source, target = self.home / "in.docx", self.home / "out.pdf"
-        source.write_bytes(docx)
+    def _call(
+        self, request: dict[str, Any] | None, timeout: float, *, starting: bool = False
+    ) -> Any:
+        """Send ``request`` (none: wait for the agent's greeting) and read its answer, under
+        a hard time limit: a watchdog kills both processes when it passes, which ends the
+        read."""
+        agent = self._agent
+        if agent is None or agent.stdin is None or agent.stdout is None:
+            raise WorkerFailedError("the process is not running")
         fired = threading.Event()
 
         def watchdog() -> None:
             fired.set()
-            # The process only: the UNO proxies are dropped by this thread once its call has
-            # returned (kill), never from the timer's thread while a call is using them.
             self._signal_kill()
 
         timer = threading.Timer(timeout, watchdog)
-        self.busy = True
         timer.start()
-        results = []
         try:
-            document = self._desktop.loadComponentFromURL(
-                source.as_uri(), "_blank", 0, _load_args()
-            )
-            if document is None:
-                raise WorkerFailedError("LibreOffice could not open the document")
-            try:
-                last = int(ranges[-1].rpartition("-")[2]) if ranges and ranges[-1] else None
-                # A document that overflowed would shift every range after it. (Asked only
-                # then: every pyuno call leaks a few small objects.)
-                if last is not None:
-                    pages = int(document.CurrentController.PageCount)
-                    if pages != last:
-                        raise OverflowedError(f"laid out as {pages} pages, not {ranges[-1]}")
-                for page_range in ranges:
-                    target.unlink(missing_ok=True)
-                    document.storeToURL(target.as_uri(), _export_args(page_range))
-                    results.append(target.read_bytes())
-            finally:
-                document.close(True)
-        except (WorkerFailedError, OverflowedError):
-            raise
-        except Exception as exc:  # UNO raises its own exception types
-            raise WorkerFailedError(f"conversion failed: {exc}", timed_out=fired.is_set()) from exc
+            if request is not None:
+                agent.stdin.write(json.dumps(request).encode() + b"\n")
+                agent.stdin.flush()
+            line = agent.stdout.readline()
+        except OSError as exc:  # the agent's end of the pipe is gone
+            raise WorkerFailedError(f"the agent is gone: {exc}", timed_out=fired.is_set()) from exc
         finally:
             timer.cancel()
-            self.busy = False
+        if not line:
+            what = "did not start" if starting else "died during the job"
+            raise WorkerFailedError(f"LibreOffice {what}", timed_out=fired.is_set())
+        answer = json.loads(line)
+        if "error" in answer:
+            raise WorkerFailedError(str(answer["error"]))
+        return answer
+
+    def convert(self, docx: bytes, timeout: float, ranges: Sequence[str] = ("",)) -> list[bytes]:
+        """Load once, export once per page range ("" = all pages, "3-4" = pages 3 to 4),
+        under a hard time limit.
+
+        A range's PDF carries only the glyphs of its own pages (fonts are subset per export),
+        so it is byte for byte what converting that part alone would give."""
+        source = self.home / "in.docx"
+        targets = [self.home / f"out-{n}.pdf" for n in range(len(ranges))]
+        source.write_bytes(docx)
+        for target in targets:
+            target.unlink(missing_ok=True)
+        request = {
+            "op": "convert",
+            "source": str(source),
+            "targets": [str(t) for t in targets],
+            "ranges": list(ranges),
+        }
+        with self._talk:
+            self.busy = True
+            try:
+                answer = self._call(request, timeout)
+            finally:
+                self.busy = False
+        if "overflow" in answer:
+            raise OverflowedError(str(answer["overflow"]))
         self.jobs += 1
-        return results
+        return [target.read_bytes() for target in targets]
 
     def answers(self) -> bool:
+        """Whether the processes answer; a process busy with a job counts as answering."""
+        if not self._talk.acquire(blocking=False):
+            return True
         try:
-            self._desktop.getFrames().getCount()
-        except Exception:
+            self._call({"op": "ping"}, _PING_TIMEOUT)
+        except WorkerFailedError:
             return False
+        finally:
+            self._talk.release()
         return True
 
     def stop(self) -> None:
-        """End the process politely, then firmly."""
+        """End the processes politely, then firmly."""
         if self.running:
-            try:
-                self._desktop.terminate()
+            with contextlib.suppress(WorkerFailedError), self._talk:
+                self._call({"op": "terminate"}, 10.0)
                 assert self._process is not None
                 self._process.wait(timeout=10)
-            except Exception:
-                pass
         self.kill()
 
     def kill(self) -> None:
         self._signal_kill()
-        process, self._process, self._desktop = self._process, None, None
-        if process is not None:
-            process.wait()
+        processes, self._process, self._agent = (self._process, self._agent), None, None
+        for process in processes:
+            if process is not None:
+                process.wait()
+                for stream in (process.stdin, process.stdout):
+                    _close(stream)
 
     def _signal_kill(self) -> None:
-        process = self._process
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+        for process in (self._process, self._agent):
+            if process is not None and process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.close()
