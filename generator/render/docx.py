@@ -14,7 +14,7 @@ import itertools
 import re
 import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from xml.parsers import expat
 
@@ -90,41 +90,27 @@ def _number_drawings(body: str, document: DocxTemplate) -> str:
     return _DRAWING_ID.sub(renumber, body)
 
 
-def _check_well_formed(name: str, parts: Sequence[bytes]) -> None:
-    """A TemplateError, not a LibreOffice that loads half a document, when a template's tags
-    leave the XML broken (expat reads it piece by piece, without building a tree)."""
-    parser = expat.ParserCreate()
-    try:
-        for part in parts:
-            parser.Parse(part, False)
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise TemplateError(f"template {name} renders broken XML: {exc}") from None
+class _WellFormed:
+    """Checks the XML is well formed as it streams past, piece by piece, without building a
+    tree: a TemplateError, not a LibreOffice that loads half a document, when a template's
+    tags leave it broken."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._parser = expat.ParserCreate()
+
+    def feed(self, part: bytes, *, last: bool = False) -> None:
+        try:
+            self._parser.Parse(part, last)
+        except expat.ExpatError as exc:
+            raise TemplateError(f"template {self.name} renders broken XML: {exc}") from None
 
 
-def _with_body(package: bytes, parts: Sequence[bytes]) -> bytes:
-    """The saved package, its empty ``<w:body/>`` replaced by ``parts`` written one after
-    the other (never joined into one string). Entries keep their order; times are fixed, so
-    the same documents give the same DOCX bytes."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            entry = zipfile.ZipInfo(info.filename)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            if info.filename != "word/document.xml":
-                target.writestr(entry, data)
-                continue
-            before, found, after = data.partition(b"<w:body/>")
-            if not found:
-                raise TemplateError("the saved document has no empty body to fill")
-            with target.open(entry, "w") as stream:
-                for part in (before, *parts, after):
-                    stream.write(part)
-    return out.getvalue()
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed time, so that the same documents give the same bytes."""
+    entry = zipfile.ZipInfo(name)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def _start_on_new_page(body: str) -> str:
@@ -161,7 +147,7 @@ class TemplateSet:
         if not contexts:
             raise TemplateError("nothing to render")
         compiled = self.compiled(name)
-        with peak():  # a chunk's tree takes 10-15 MB of heap for a moment
+        with peak():  # python-docx's package and a member's XML: a few MB for a moment
             return self._build(name, compiled, contexts)
 
     @staticmethod
@@ -172,31 +158,7 @@ class TemplateSet:
         document.init_docx()
         document.render_init()
         document.current_rendering_part = document.docx._part
-        head = tail = ""
-        # Each member's body as UTF-8, apart: one string of 40 bodies, and its copies, took
-        # 4 bytes a character as soon as one name held a 外字 beyond the BMP.
-        bodies: list[bytes] = []
-        for index, context in enumerate(contexts):
-            values = {key: _value(document, value) for key, value in context.items()}
-            try:
-                xml = compiled.template.render(values)
-            except jinja2.UndefinedError as exc:
-                raise TemplateError(f"template {name}: {exc.message}") from None
-            xml = _PARAGRAPH_NEWLINE.sub(r"<w:p\1", xml)
-            if _LISTING.search(xml):
-                xml = document.resolve_listing(xml)
-            opening = _BODY.search(xml)
-            if opening is None:
-                raise TemplateError(f"template {name} has no document body")
-            start = opening.end()
-            end = xml.rindex("<w:sectPr")
-            head, tail = xml[:start], xml[end:]
-            body = _start_on_new_page(xml[start:end]) if index else xml[start:end]
-            if not compiled.fixes_tables:
-                body = _number_drawings(body, document)
-            bodies.append(body.encode("utf-8"))
-        parts = [head.encode("utf-8"), *bodies, tail.encode("utf-8")]
-        del bodies
+        parts = _parts(name, compiled, document, contexts)
         out = io.BytesIO()
         if compiled.fixes_tables:  # docxtpl mends the columns on a tree
             tree = document.fix_tables(b"".join(parts))
@@ -204,16 +166,68 @@ class TemplateSet:
             document.map_tree(tree)
             document.docx.save(out)
             # python-docx's parts and package refer to each other, so the document is freed
-            # only by a full cyclic collection; its body, nearly all of it, goes now.
+            # only by a full collection; its body, nearly all of it, goes now.
             document.docx.element.body.clear()
             return out.getvalue()
-        # Otherwise the body goes into the package as text: parsed, 40 documents' body is a
-        # tree of ~11 MB for a moment, ten times its text, and parsing it and writing it out
-        # again changes nothing but the drawings' ids, which a substitution numbers alike.
-        _check_well_formed(name, parts)
+        # Otherwise the body goes into the package as text, each member's part compressed as
+        # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a
+        # moment, and held as text ~2 MB; parsing it and writing it out again changes nothing
+        # but the drawings' ids, which a substitution numbers alike.
         document.docx.element.body.clear()
-        document.docx.save(out)
-        return _with_body(out.getvalue(), parts)
+        before, found, after = document.docx.part.blob.partition(b"<w:body/>")
+        if not found:
+            raise TemplateError(f"template {name} has no empty body to fill")
+        checked = _WellFormed(name)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            # First in the package: the parts after it (media, relationships, content types)
+            # are known only once every member's images have been added.
+            with target.open(_entry("word/document.xml"), "w") as stream:
+                for part in itertools.chain((before,), parts, (after,)):
+                    checked.feed(part)
+                    stream.write(part)
+            checked.feed(b"", last=True)
+            package = io.BytesIO()
+            document.docx.save(package)
+            with zipfile.ZipFile(package) as source:
+                for info in source.infolist():
+                    if info.filename != "word/document.xml":
+                        target.writestr(_entry(info.filename), source.read(info))
+        return out.getvalue()
+
+
+def _parts(
+    name: str,
+    compiled: _Compiled,
+    document: DocxTemplate,
+    contexts: Sequence[Mapping[str, TemplateValue]],
+) -> Iterator[bytes]:
+    """The body's XML as UTF-8, a member at a time: its opening tag, each member's body
+    (each after the first from a fresh page), then the section properties and closing tag.
+    Apart, because one string of 40 bodies took 4 bytes a character as soon as one name
+    held a 外字 beyond the BMP."""
+    tail = ""
+    for index, context in enumerate(contexts):
+        values = {key: _value(document, value) for key, value in context.items()}
+        try:
+            xml = compiled.template.render(values)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"template {name}: {exc.message}") from None
+        xml = _PARAGRAPH_NEWLINE.sub(r"<w:p\1", xml)
+        if _LISTING.search(xml):
+            xml = document.resolve_listing(xml)
+        opening = _BODY.search(xml)
+        if opening is None:
+            raise TemplateError(f"template {name} has no document body")
+        start = opening.end()
+        end = xml.rindex("<w:sectPr")
+        if not index:
+            yield xml[:start].encode("utf-8")
+        tail = xml[end:]
+        body = _start_on_new_page(xml[start:end]) if index else xml[start:end]
+        if not compiled.fixes_tables:
+            body = _number_drawings(body, document)
+        yield body.encode("utf-8")
+    yield tail.encode("utf-8")
 
 
 def _fitted(value: Fitted) -> RichText:
