@@ -14,6 +14,7 @@ The figures, and the ratio of the two routes, go to bench/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import platform
@@ -55,10 +56,8 @@ def _sample(process: psutil.Process) -> tuple[int, int]:
     family.update((p.pid, p) for p in psutil.process_iter() if _is_ours(p, process.pid))
     others = 0
     for member in family.values():
-        try:
+        with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
             others += member.memory_info().rss
-        except psutil.Error:
-            pass  # ended between the listing and the reading
     return own, own + others
 
 
