@@ -67,12 +67,15 @@ def trim() -> None:
 
 @contextmanager
 def peak() -> Iterator[None]:
-    """A stretch of work that takes tens of MB for a moment (building a DOCX of a chunk,
-    assembling a batch's deliveries): one at a time in the process, its heap handed back at
-    the end. Such work holds the GIL anyway, so threads lose no speed by taking turns, and
-    the process's peak becomes one such stretch, not the chance overlap of several."""
+    """A stretch of work that takes a few MB for a moment (building a DOCX of a chunk,
+    assembling a batch's deliveries): one at a time in the process, and what it left freed
+    at the end, cyclic garbage too (python-docx's package, pypdf's readers): left for the
+    collector's own time, it would still be there during the next stretch now and then, and
+    the longer the run, the likelier the worst such overlap. Such work holds the GIL anyway,
+    so threads lose no speed by taking turns, and the process's peak becomes one such
+    stretch, not the chance overlap of several."""
     with _PEAK:
         try:
             yield
         finally:
-            trim()
+            release()

@@ -28,6 +28,19 @@ def test_release_frees_cyclic_garbage_at_once() -> None:
         gc.enable()
 
 
+def test_a_peak_leaves_no_cyclic_garbage_behind() -> None:
+    gc.disable()  # no automatic collection may do the peak's work for it
+    try:
+        with memory.peak():
+            first, second = _Node(), _Node()
+            first.other, second.other = second, first
+            alive = weakref.ref(first)
+            del first, second
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
 def test_one_peak_at_a_time() -> None:
     seen: list[bool] = []
 
