@@ -49,18 +49,24 @@ def _file_name(ordinal: int, postcode: str, key: str) -> str:
     return f"{ordinal:06d}_{postcode}_{safe}.pdf"
 
 
-def _batches(store: Store, size: int) -> Iterator[list[tuple[int, str, str, str, int]]]:
-    batch: list[tuple[int, str, str, str, int]] = []
+#: A delivery as batches are cut: ordinal, key, postcode, members. (Its recipient is read
+#: when its batch is rendered: held for every delivery read ahead, it took memory that grew
+#: with the number of deliveries.)
+_Slot = tuple[int, str, str, int]
+
+
+def _batches(store: Store, size: int) -> Iterator[list[_Slot]]:
+    batch: list[_Slot] = []
     members = 0
-    for ordinal, key, postcode, recipient, count in store.iterate(
-        "SELECT ordinal, key, postcode, recipient, members FROM deliveries ORDER BY ordinal"
+    for ordinal, key, postcode, count in store.iterate(
+        "SELECT ordinal, key, postcode, members FROM deliveries ORDER BY ordinal"
     ):
         # A batch closes before it would pass ``size``, so that its memory has a ceiling; only
         # a single delivery larger than ``size`` makes a batch of its own above it.
         if batch and members + int(str(count)) > size:
             yield batch
             batch, members = [], 0
-        batch.append((int(str(ordinal)), str(key), str(postcode), str(recipient), int(str(count))))
+        batch.append((int(str(ordinal)), str(key), str(postcode), int(str(count))))
         members += int(str(count))
     if batch:
         yield batch
@@ -78,10 +84,13 @@ def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row[2]
 
 
-def _rows(store: Store, batch: list[tuple[int, str, str, str, int]], total: int) -> list[PlanRow]:
+def _rows(store: Store, batch: list[_Slot], total: int) -> list[PlanRow]:
     """A batch's deliveries as plain data, as pass 1 stored them (and as Celery sends them)."""
     rows = []
-    for ordinal, key, postcode, recipient, _count in batch:
+    for ordinal, key, postcode, _count in batch:
+        recipient = str(
+            store.execute("SELECT recipient FROM deliveries WHERE ordinal = ?", (ordinal,))[0][0]
+        )
         members = [
             (int(str(seq)), str(member_json))
             for seq, member_json in store.execute(
@@ -132,7 +141,7 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
     return result.pages
 
 
-def _pages(store: Store, batch: list[tuple[int, str, str, str, int]]) -> int:
+def _pages(store: Store, batch: list[_Slot]) -> int:
     return sum(
         int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[0][0]))
         for o, *_ in batch

@@ -75,7 +75,8 @@ class Store:
     def iterate(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
         """Rows one at a time, on a cursor of their own (for writing large outputs)."""
         cursor = self._db.execute(sql, params)
-        while rows := cursor.fetchmany(1000):
+        # A small page: what is read ahead is held, and must not grow with the input.
+        while rows := cursor.fetchmany(100):
             yield from rows
 
     def get(self, key: str) -> str | None:
