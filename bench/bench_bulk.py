@@ -184,21 +184,29 @@ NOTES = """
   least 50× the naive route, and peak memory at 10,000 members no higher than at 1,000:
   compare the table.
 - "Peak RSS, Python" is the kernel's own high-water mark of the `generator run` process
-  (VmHWM), so a spike of a few ms counts however short; "with LibreOffice" adds its
-  processes, sampled every 0.1 s.
-- Where the Python process's memory goes: ~87 MiB once modules, templates, font coverage and
-  the UNO bridge are loaded, 95–100 MiB while two batches are in flight (their contexts and
-  converted chunks); building one DOCX adds 1–2.5 MiB for a moment, assembling a delivery
-  under 2 MiB. What kept the peak
-  growing with the input, and is gone: the deliveries listed and sorted in Python (now in
-  SQLite), SQLite's page cache filling to 2 MB on long runs only (now 256 KB), each batch's
-  PDFs held until the batch ended (now written one by one), a 40-document DOCX parsed into an
-  ~11 MB lxml tree (now written as text), FastAPI and Celery imported by every run.
-- What is left: the 10,000-member run still ends 3–4 MiB above the 1,000-member one. It is
-  not Python objects (tracemalloc between the 15th and 85th batch of a 10,000-member run: +0.2
-  MB); it is the allocator's high-water mark creeping (glibc's heap +0.7 MB over that stretch)
-  and what pyuno leaks on every UNO call (about 0.6 KB a conversion after the fix in
-  `render/convert/worker.py`). Run to run, the same size varies by about 1 MiB.
+  (VmHWM), so a spike of a few ms counts however short. "With LibreOffice" adds every
+  process the run started (the soffice processes and the UNO agents that drive them, ~24
+  MiB each), each counted once, sampled every 0.1 s.
+- Where the run's memory goes: ~72 MiB once modules, templates and font coverage are loaded
+  and pass 1 has run; 85–87 MiB while two batches are in flight (their members, contexts and
+  converted chunks); building one DOCX or assembling a delivery adds 1–1.5 MiB for a moment.
+  Its anonymous memory is flat from the tenth second of a 10,000-member run to its end
+  (64.5 → 64.8 MiB, sampled every 0.25 s).
+- What kept it growing with the input, and is gone: the deliveries listed and sorted in
+  Python (now in SQLite); SQLite's page cache filling to 2 MB on long runs only (256 KB);
+  each batch's PDFs held until the batch ended (written one by one); a 40-document DOCX
+  parsed into an ~11 MB tree, then held as ~2 MB of text (now compressed into the package a
+  member at a time); FastAPI and Celery imported by every run; pydantic's string cache
+  filling with the names and addresses of members read back from JSON (values no longer
+  cached); up to 1,000 deliveries and their recipients read ahead (100, without
+  recipients); rich's caches filling as the bar was redrawn ten times a second (redrawn per
+  batch); pyuno's leak on every UNO call and its ~11 MB runtime (UNO now lives in an agent
+  process per soffice, recycled with it); cyclic garbage of one DOCX build or assembly
+  still there during the next now and then (collected as each ends).
+- What is left: the 10,000-member run peaks about 1 MiB above the 1,000-member one. Both
+  reach ~87 MiB within 7 s; the longer run then meets a slightly worse moment (a DOCX build
+  or an assembly while the other batch in flight holds the most) once or twice more, as a
+  maximum over ~90 batches instead of ~9 would. Run to run, the same size varies by ~1 MiB.
 - LibreOffice's own memory grows with what it has laid out (its caches: glyphs, fonts) until
   a process is recycled after 500 conversions, so its figure is larger for the longer run.
 - The machine is shared: the same run varies by 20 % or more in wall time from one
@@ -225,7 +233,7 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     for r in runs:
         lines.append(
             f"| {r['members']:,.0f} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
-            f"{r['peak_python_mb']:.0f} MiB | {r['peak_all_mb']:.0f} MiB |"
+            f"{r['peak_python_mb']:.1f} MiB | {r['peak_all_mb']:.0f} MiB |"
         )
     lines += [
         "",
@@ -246,8 +254,8 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     if len(runs) > 1:
         first, last = runs[0], runs[-1]
         lines.append(
-            f"- Peak Python memory: {first['peak_python_mb']:.0f} MiB at {first['members']:,.0f} "
-            f"members, {last['peak_python_mb']:.0f} MiB at {last['members']:,.0f}."
+            f"- Peak Python memory: {first['peak_python_mb']:.1f} MiB at {first['members']:,.0f} "
+            f"members, {last['peak_python_mb']:.1f} MiB at {last['members']:,.0f}."
         )
     return "\n".join(lines) + "\n" + NOTES
 
