@@ -87,11 +87,15 @@ class _Chunks:
         return template, (len(self.contexts[template]) - 1) * pages
 
     def convert(self, renderer: Renderer) -> None:
+        """Each chunk's contexts are let go once it is converted: pages are taken by
+        position, and held to the end they weighed on every conversion and on the assembly."""
         for template, contexts in self.contexts.items():
-            for start in range(0, len(contexts), CHUNK_DOCUMENTS):
-                chunk = contexts[start : start + CHUNK_DOCUMENTS]
+            while contexts:
+                chunk = contexts[:CHUNK_DOCUMENTS]
+                del contexts[:CHUNK_DOCUMENTS]
                 reader = renderer.convert(template, self.pages[template], chunk)
                 self.readers[template].append(reader)
+                del chunk
 
     def take(self, where: tuple[str, int], count: int) -> list[PageObject]:
         template, start = where
