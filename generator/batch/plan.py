@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator.batch.config import RunConfig
 from generator.batch.kinds import select
-from generator.batch.store import Store
+from generator.batch.store import Store, StoredIds
 from generator.documents import spec_for
 from generator.documents.letters import SENDER_ROWS, Recipient
 from generator.domain.kinds import DocumentKind
@@ -67,33 +67,37 @@ def plan(config: RunConfig, store: Store) -> None:
     """Fill the store from the input; a no-op when a resumed run was planned already."""
     if store.get("planned"):
         return
-    for table in ("records", "errors", "deliveries", "placements"):
+    for table in ("records", "errors", "deliveries", "placements", "ids"):
         store.execute(f"DELETE FROM {table}")
     records: list[tuple[object, ...]] = []
     errors: list[tuple[object, ...]] = []
-    for seq, item in enumerate(read_records(config.input)):
-        if isinstance(item, DataError):
-            errors.append((seq, item.record, item.field, item.message))
-            continue
+    seen = StoredIds(store)
+    for seq, item in enumerate(read_records(config.input, seen=seen)):
         try:
-            facts, documents, reason = facts_for(config, item)
-            if documents:
-                check_fonts(item)
-                for kind in documents:
-                    spec_for(kind).build(
-                        facts, config.profile, config.keys
-                    )  # fails now, not mid-run
+            records.append(_planned_row(config, seq, item))
         except DataError as error:
             errors.append((seq, error.record, error.field, error.message))
-            continue
-        delivery = facts.delivery.key if documents else None
-        kinds = ",".join(kind.value for kind in documents)
-        records.append((seq, item.record_id, item.model_dump_json(), delivery, kinds, reason))
-        if len(records) >= _FLUSH:
+        if len(records) + len(errors) >= _FLUSH:  # a file of bad rows, too, is flushed
             _flush(store, records, errors)
+            seen.flush()
     _flush(store, records, errors)
+    seen.flush()
     _plan_deliveries(store)
     store.put("planned", True)
+
+
+def _planned_row(config: RunConfig, seq: int, item: Member | DataError) -> tuple[object, ...]:
+    """The record's row in the store; its DataError when it cannot be used."""
+    if isinstance(item, DataError):
+        raise item
+    facts, documents, reason = facts_for(config, item)
+    if documents:
+        check_fonts(item)
+        for kind in documents:
+            spec_for(kind).build(facts, config.profile, config.keys)  # fails now, not mid-run
+    delivery = facts.delivery.key if documents else None
+    kinds = ",".join(kind.value for kind in documents)
+    return (seq, item.record_id, item.model_dump_json(), delivery, kinds, reason)
 
 
 def _flush(

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     ordinal INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, postcode TEXT NOT NULL,
     recipient TEXT NOT NULL, members INTEGER NOT NULL, pages INTEGER NOT NULL,
     file TEXT, sha256 TEXT, done INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS ids (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS placements (
     seq INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL, first_page INTEGER NOT NULL,
     last_page INTEGER NOT NULL);
@@ -88,3 +89,25 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+class StoredIds:
+    """The record_ids pass 1 has read, in the store (``SeenIds`` for ``read_records``): a
+    set of them in memory would grow with the file. The latest few wait in memory until
+    ``flush`` writes them with their records."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pending: set[str] = set()
+
+    def add(self, record_id: str) -> bool:
+        if record_id in self._pending or self._store.execute(
+            "SELECT 1 FROM ids WHERE record_id = ?", (record_id,)
+        ):
+            return False
+        self._pending.add(record_id)
+        return True
+
+    def flush(self) -> None:
+        self._store.executemany("INSERT INTO ids VALUES (?)", [(i,) for i in self._pending])
+        self._pending.clear()

@@ -11,7 +11,7 @@ import csv
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Protocol, TextIO
 
 from generator.domain.models import Member
 from generator.errors import DataError
@@ -95,12 +95,34 @@ def _check_shape(row: Mapping[str, object], where: str) -> None:
         raise DataError(record, "(json)", "is not a JSON object")
 
 
-def read_records(path: str | Path, *, encoding: str | None = None) -> Iterator[Member | DataError]:
+class SeenIds(Protocol):
+    """The record_ids read so far (読込済みの記録ID): a set in memory by default; a bulk run
+    keeps them in its SQLite state, so that they do not grow its memory with the file."""
+
+    def add(self, record_id: str) -> bool:
+        """Note ``record_id``; False when it was noted before."""
+        ...
+
+
+class _InMemory:
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+
+    def add(self, record_id: str) -> bool:
+        if record_id in self._ids:
+            return False
+        self._ids.add(record_id)
+        return True
+
+
+def read_records(
+    path: str | Path, *, encoding: str | None = None, seen: SeenIds | None = None
+) -> Iterator[Member | DataError]:
     """Every record of a member file, parsed, or the error that names it.
 
-    A record_id seen before in the same file is an error for the later record.
+    A record_id seen before in the same file (in ``seen``) is an error for the later record.
     """
-    seen: set[str] = set()
+    seen = seen if seen is not None else _InMemory()
     for where, row in iter_rows(Path(path), encoding):
         try:
             _check_shape(row, where)
@@ -108,10 +130,9 @@ def read_records(path: str | Path, *, encoding: str | None = None) -> Iterator[M
         except DataError as error:
             yield error
             continue
-        if member.record_id in seen:
+        if not seen.add(member.record_id):
             yield DataError(member.record_id, "record_id", f"is not unique ({where})")
             continue
-        seen.add(member.record_id)
         yield member
 
 
