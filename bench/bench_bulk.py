@@ -199,14 +199,18 @@ NOTES = """
   member at a time); FastAPI and Celery imported by every run; pydantic's string cache
   filling with the names and addresses of members read back from JSON (values no longer
   cached); up to 1,000 deliveries and their recipients read ahead (100, without
-  recipients); rich's caches filling as the bar was redrawn ten times a second (redrawn per
-  batch); pyuno's leak on every UNO call and its ~11 MB runtime (UNO now lives in an agent
-  process per soffice, recycled with it); cyclic garbage of one DOCX build or assembly
-  still there during the next now and then (collected as each ends).
+  recipients); every record_id read kept in a set to refuse repeats (now in SQLite); rich's
+  caches filling as the bar was redrawn ten times a second (redrawn per batch); pyuno's
+  leak on every UNO call and its ~11 MB runtime (UNO now lives in an agent process per
+  soffice, recycled with it); cyclic garbage of one DOCX build or assembly still there
+  during the next now and then (collected as each ends); a batch's contexts held after
+  their conversion (let go).
 - What is left: the 10,000-member run peaks about 1 MiB above the 1,000-member one. Both
-  reach ~87 MiB within 7 s; the longer run then meets a slightly worse moment (a DOCX build
-  or an assembly while the other batch in flight holds the most) once or twice more, as a
-  maximum over ~90 batches instead of ~9 would. Run to run, the same size varies by ~1 MiB.
+  reach ~87 MiB within 7 s, and the resident size is stationary after that (its mean and
+  its maximum per 10 s stay level to the end); the longer run only meets its worst moment
+  (a DOCX build or an assembly while the other batch in flight holds the most) once or
+  twice more, as a maximum over ~90 batches instead of ~9 would. Run to run, the same size
+  varies by ~1 MiB. Batches of 80 members instead of 120 did not change it.
 - LibreOffice's own memory grows with what it has laid out (its caches: glyphs, fonts) until
   a process is recycled after 500 conversions, so its figure is larger for the longer run.
 - The machine is shared: the same run varies by 20 % or more in wall time from one
