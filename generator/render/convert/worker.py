@@ -149,8 +149,12 @@ class SofficeWorker:
                 self.busy = False
         if "overflow" in answer:
             raise OverflowedError(str(answer["overflow"]))
+        try:
+            pdfs = [target.read_bytes() for target in targets]
+        except OSError as exc:
+            raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
         self.jobs += 1
-        return [target.read_bytes() for target in targets]
+        return pdfs
 
     def answers(self) -> bool:
         """Whether the processes answer; a process busy with a job counts as answering."""
