@@ -142,7 +142,7 @@ class LibreOfficePool:
     def healthy(self) -> bool:
         """Whether every process answers over UNO (an idle one is asked; a busy one counts)."""
         return any(w.running for w in self._workers) and all(
-            w.answers() for w in self._workers if w.running and not w.busy
+            w.answers() for w in self._workers if w.running
         )
 
     def close(self) -> None:

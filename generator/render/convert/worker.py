@@ -47,12 +47,16 @@ class SofficeWorker:
         self.soffice = soffice
         self.fontconfig_file = fontconfig_file
         self.jobs = 0
-        self.busy = False
         self._process: subprocess.Popen[bytes] | None = None
         self._agent: subprocess.Popen[bytes] | None = None
         # One request at a time on the agent's pipes (a health check may come from another
         # thread while the pool hands this process a job).
         self._talk = threading.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request is out to the agent (a job, a health check, the goodbye)."""
+        return self._talk.locked()
 
     @property
     def running(self) -> bool:
@@ -119,7 +123,10 @@ class SofficeWorker:
         if not line:
             what = "did not start" if starting else "died during the job"
             raise WorkerFailedError(f"LibreOffice {what}", timed_out=fired.is_set())
-        answer = json.loads(line)
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            raise WorkerFailedError("the agent answered out of turn") from None
         if "error" in answer:
             raise WorkerFailedError(str(answer["error"]))
         return answer
@@ -142,11 +149,7 @@ class SofficeWorker:
             "ranges": list(ranges),
         }
         with self._talk:
-            self.busy = True
-            try:
-                answer = self._call(request, timeout)
-            finally:
-                self.busy = False
+            answer = self._call(request, timeout)
         if "overflow" in answer:
             raise OverflowedError(str(answer["overflow"]))
         try:
@@ -157,7 +160,7 @@ class SofficeWorker:
         return pdfs
 
     def answers(self) -> bool:
-        """Whether the processes answer; a process busy with a job counts as answering."""
+        """Whether the processes answer; one busy with a request counts as answering."""
         if not self._talk.acquire(blocking=False):
             return True
         try:
@@ -171,7 +174,7 @@ class SofficeWorker:
     def stop(self) -> None:
         """End the processes politely, then firmly."""
         if self.running:
-            with contextlib.suppress(WorkerFailedError), self._talk:
+            with contextlib.suppress(WorkerFailedError, subprocess.TimeoutExpired), self._talk:
                 self._call({"op": "terminate"}, 10.0)
                 assert self._process is not None
                 self._process.wait(timeout=10)
