@@ -165,10 +165,7 @@ class TemplateSet:
             document.fix_docpr_ids(tree)
             document.map_tree(tree)
             document.docx.save(out)
-            # python-docx's parts and package refer to each other, so the document is freed
-            # only by a full collection; its body, nearly all of it, goes now.
-            document.docx.element.body.clear()
-            return out.getvalue()
+            return out.getvalue()  # the package is cyclic garbage: peak() collects it
         # Otherwise the body goes into the package as text, each member's part compressed as
         # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a
         # moment, and held as text ~2 MB; parsing it and writing it out again changes nothing
