@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from generator.render.convert import profile
+
 _PIPE_NUMBERS = itertools.count(1)
 _AGENT = Path(__file__).with_name("agent.py")
 #: How long a health check waits for an idle process to answer.
@@ -65,6 +67,7 @@ class SofficeWorker:
     def start(self, timeout: float) -> None:
         self.kill()
         self.home.mkdir(parents=True, exist_ok=True)
+        profile.prepare(self.home / "profile")
         # Unique per process start: two pools of one Python process must never share a pipe,
         # or one would talk to the other's soffice.
         pipe = f"hdg-{os.getpid()}-{next(_PIPE_NUMBERS)}"
