@@ -44,21 +44,24 @@ KEYS = ROOT / "fixtures" / "keys" / "test-facility.keys"
 ISSUE = date(2025, 12, 1)
 
 
-def _sample(process: psutil.Process) -> tuple[int, int]:
-    """The run's own resident size, and with every process it started: its children, and
-    the LibreOffice processes found by their pipe's name in case one left the tree. Each
-    process counts once (its soffice is both a child and found by name)."""
+def _sample(process: psutil.Process) -> tuple[int, int, int]:
+    """The run's own resident size; with every process it started (its children, and the
+    LibreOffice processes found by their pipe's name in case one left the tree), each
+    counted once (its soffice is both a child and found by name); and the largest soffice."""
     try:
         own = process.memory_info().rss
         family = {c.pid: c for c in process.children(recursive=True)}
     except psutil.Error:
-        return 0, 0
+        return 0, 0, 0
     family.update((p.pid, p) for p in psutil.process_iter() if _is_ours(p, process.pid))
-    others = 0
+    others = largest = 0
     for member in family.values():
         with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
-            others += member.memory_info().rss
-    return own, own + others
+            rss = member.memory_info().rss
+            others += rss
+            if member.name().startswith("soffice"):
+                largest = max(largest, rss)
+    return own, own + others, largest
 
 
 def _high_water(pid: int) -> int:
@@ -110,11 +113,12 @@ def bulk(size: int, workdir: Path) -> dict[str, float]:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watched = psutil.Process(process.pid)
-    peak_own = peak_all = 0
+    peak_own = peak_all = peak_office = 0
     while process.poll() is None:
-        own, everything = _sample(watched)
+        own, everything, office = _sample(watched)
         peak_own = max(peak_own, own, _high_water(process.pid))
         peak_all = max(peak_all, everything)
+        peak_office = max(peak_office, office)
         time.sleep(0.1)
     seconds = time.perf_counter() - started
     if process.returncode:
@@ -129,6 +133,7 @@ def bulk(size: int, workdir: Path) -> dict[str, float]:
         "pages_per_s": pages / seconds,
         "peak_python_mb": peak_own / 2**20,
         "peak_all_mb": peak_all / 2**20,
+        "peak_office_mb": peak_office / 2**20,
     }
 
 
@@ -184,9 +189,10 @@ NOTES = """
   least 50× the naive route, and peak memory at 10,000 members no higher than at 1,000:
   compare the table.
 - "Peak RSS, Python" is the kernel's own high-water mark of the `generator run` process
-  (VmHWM), so a spike of a few ms counts however short. "With LibreOffice" adds every
-  process the run started (the soffice processes and the UNO agents that drive them, ~24
-  MiB each), each counted once, sampled every 0.1 s.
+  (VmHWM), so a spike of a few ms counts however short. "Largest soffice" is the peak of
+  the largest single LibreOffice process. "With LibreOffice" adds every process the run
+  started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
+  counted once. Both are sampled every 0.1 s.
 - Where the run's memory goes: ~72 MiB once modules, templates and font coverage are loaded
   and pass 1 has run; 85–87 MiB while two batches are in flight (their members, contexts and
   converted chunks); building one DOCX or assembling a delivery adds 1–1.5 MiB for a moment.
@@ -211,8 +217,17 @@ NOTES = """
   (a DOCX build or an assembly while the other batch in flight holds the most) once or
   twice more, as a maximum over ~90 batches instead of ~9 would. Run to run, the same size
   varies by ~1 MiB. Batches of 80 members instead of 120 did not change it.
-- LibreOffice's own memory grows with what it has laid out (its caches: glyphs, fonts) until
-  a process is recycled after 500 conversions, so its figure is larger for the longer run.
+- LibreOffice: each soffice's text-layout caches are capped in its own profile
+  (render/convert/profile.py). Before, they filled with every member's name and address
+  (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
+  after its first chunk to ~240 after 30 and ~260 after 300: the sum over the run's
+  processes was 604 MiB at 1,000 members and 661 at 10,000. Now a process is largest for a
+  moment as it starts (~214 MiB, the same at either size) and then levels at 175–190 MiB.
+  What still grows is LibreOffice's own: ~30 KB per loaded document (the same without the
+  agent's page-count query), ~7 MiB by a process's 300th conversion, so the sum is still
+  larger for the longer run. Recycling after 500 conversions bounds it for longer runs;
+  recycling as often as the 1,000-member run converts (30 a process) would cost ~2.8 s per
+  restart and a start-up spike each time, larger than what it saves.
 - The machine is shared: the same run varies by 20 % or more in wall time from one
   invocation to the next. Compare figures taken in one invocation.
 """
@@ -231,13 +246,15 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
         f"Synthetic members (`fixtures.generate`, employers of 1 to {MAX_EMPLOYER} members, 2 % bad rows); "
         "seconds are wall time of the whole command, start-up and planning included.",
         "",
-        "| members | pages | seconds | pages/s | peak RSS, Python | peak RSS, with LibreOffice |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| members | pages | seconds | pages/s | peak RSS, Python | largest soffice | "
+        "with LibreOffice |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         lines.append(
             f"| {r['members']:,.0f} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
-            f"{r['peak_python_mb']:.1f} MiB | {r['peak_all_mb']:.0f} MiB |"
+            f"{r['peak_python_mb']:.1f} MiB | {r['peak_office_mb']:.0f} MiB | "
+            f"{r['peak_all_mb']:.0f} MiB |"
         )
     lines += [
         "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from generator.documents import spec_for
 from generator.errors import ConversionTimeoutError, ConverterUnavailableError
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
+from generator.render.convert.profile import CACHE_LIMITS
 from generator.render.docx import TemplateSet
 from tests.cases import facts, profile
 
@@ -97,6 +99,22 @@ def test_processes_are_recycled_after_max_jobs(docx: bytes) -> None:
             assert _pages(recycled.convert(docx)) == 1
         assert recycled.stats.restarts == 1
         assert recycled.stats.conversions == 3
+
+
+def test_soffice_keeps_the_cache_limits_it_was_started_with(docx: bytes) -> None:
+    # soffice rewrites its profile's settings when it ends; a limit it did not take (a
+    # wrong path or type) would be dropped from the file.
+    with LibreOfficePool(PoolConfig(workers=1)) as limited:
+        assert _pages(limited.convert(docx)) == 1
+        worker = limited._workers[0]
+        worker.stop()
+        written = (worker.home / "profile/user/registrymodifications.xcu").read_text()
+    for group, name, value in CACHE_LIMITS:
+        assert re.search(
+            rf'oor:path="/org.openoffice.Office.Common/{group}"><prop oor:name="{name}" '
+            rf'oor:op="fuse"><value>{value}</value>',
+            written,
+        ), name
 
 
 def test_missing_libreoffice_says_what_to_install() -> None:
