@@ -211,12 +211,13 @@ NOTES = """
   soffice, recycled with it); cyclic garbage of one DOCX build or assembly still there
   during the next now and then (collected as each ends); a batch's contexts held after
   their conversion (let go).
-- What is left: the 10,000-member run peaks about 1 MiB above the 1,000-member one. Both
-  reach ~87 MiB within 7 s, and the resident size is stationary after that (its mean and
+- What is left: the 10,000-member run peaks 1–2 MiB above the 1,000-member one. Both
+  reach their level within 7 s, and the resident size is stationary after that (its mean and
   its maximum per 10 s stay level to the end); the longer run only meets its worst moment
   (a DOCX build or an assembly while the other batch in flight holds the most) once or
   twice more, as a maximum over ~90 batches instead of ~9 would. Run to run, the same size
-  varies by ~1 MiB. Batches of 80 members instead of 120 did not change it.
+  varies by ~1 MiB, and from day to day by more (87.6 / 88.5 MiB on 2026-11-24, 90.6 /
+  92.3 on 2026-11-30, same code path). Batches of 80 members instead of 120 did not change it.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
