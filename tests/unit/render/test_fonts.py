@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import DataError
 from generator.render.fonts import (
@@ -75,3 +78,27 @@ def test_the_split_faces_together_are_exactly_the_upstream_font() -> None:
 
 def test_the_upstream_files_are_hidden_from_libreoffice() -> None:
     assert "<glob>*/upstream/*</glob>" in (FONTS_DIR / "fonts.conf").read_text()
+
+
+@functools.cache
+def _family_cmaps() -> dict[str, set[int]]:
+    return {
+        family: set().union(*(_cmap(FONTS_DIR / name) for name in files))
+        for family, files in FONT_FILES.items()
+    }
+
+
+@settings(deadline=None)  # the first example reads the fonts
+@given(st.integers(min_value=0, max_value=0x10FFFF))
+def test_the_coverage_table_holds_exactly_the_fonts_cmaps(code: int) -> None:
+    cmaps = _family_cmaps()
+    cover = coverage()
+    for family, codes in cmaps.items():
+        assert cover.has(family, chr(code)) == (code in codes)
+
+
+def test_the_coverage_table_agrees_with_every_mapped_code_point() -> None:
+    cover = coverage()
+    for family, codes in _family_cmaps().items():
+        assert all(cover.has(family, chr(code)) for code in codes), family
+    assert sum(1 for mask in cover.masks if mask) == len(set().union(*_family_cmaps().values()))
