@@ -23,7 +23,6 @@ from generator.memory import release
 from generator.outputs import write_private
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
-from generator.render.fonts import coverage
 
 Progress = Callable[[int, int], None]
 
@@ -199,8 +198,6 @@ def run(
                 f"{config.out} holds a run of other input or settings; --resume needs the same"
             )
         store.put("fingerprint", stamp)
-        # Read once, before any thread: its moment of ~25 MB is then the same in every run.
-        coverage()
         # LibreOffice starts (seconds) while the records are planned.
         local = batches is None and converter is None
         with ThreadPoolExecutor(max_workers=1) as starter:
