@@ -193,11 +193,11 @@ NOTES = """
   the largest single LibreOffice process. "With LibreOffice" adds every process the run
   started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
   counted once. Both are sampled every 0.1 s.
-- Where the run's memory goes: ~72 MiB once modules, templates and font coverage are loaded
-  and pass 1 has run; 85–87 MiB while two batches are in flight (their members, contexts and
-  converted chunks); building one DOCX or assembling a delivery adds 1–1.5 MiB for a moment.
-  Its anonymous memory is flat from the tenth second of a 10,000-member run to its end
-  (64.5 → 64.8 MiB, sampled every 0.25 s).
+- Where the run's memory goes: ~63 MiB once modules are loaded; ~71 MiB once the fonts'
+  coverage, the templates and pass 1 are done; 78–83 MiB while two batches are in flight
+  (their members, contexts and converted chunks, one DOCX build or assembly at a time).
+  Python's own objects (tracemalloc, a 3,000-member run) stay at ~40 MiB from the 100th
+  delivery to the 290th: what differs between batches is only the batch in hand.
 - What kept it growing with the input, and is gone: the deliveries listed and sorted in
   Python (now in SQLite); SQLite's page cache filling to 2 MB on long runs only (256 KB);
   each batch's PDFs held until the batch ended (written one by one); a 40-document DOCX
@@ -210,14 +210,17 @@ NOTES = """
   leak on every UNO call and its ~11 MB runtime (UNO now lives in an agent process per
   soffice, recycled with it); cyclic garbage of one DOCX build or assembly still there
   during the next now and then (collected as each ends); a batch's contexts held after
-  their conversion (let go).
-- What is left: the 10,000-member run peaks 1–2 MiB above the 1,000-member one. Both
-  reach their level within 7 s, and the resident size is stationary after that (its mean and
-  its maximum per 10 s stay level to the end); the longer run only meets its worst moment
-  (a DOCX build or an assembly while the other batch in flight holds the most) once or
-  twice more, as a maximum over ~90 batches instead of ~9 would. Run to run, the same size
-  varies by ~1 MiB, and from day to day by more (87.6 / 88.5 MiB on 2026-11-24, 90.6 /
-  92.3 on 2026-11-30, same code path). Batches of 80 members instead of 120 did not change it.
+  their conversion (let go). Lower for every size, not growing: the fonts' coverage was
+  five frozensets (~5 MiB; now a 1 MiB table) read through fontTools, which named 60,000
+  glyphs and left ~19 MiB of heap behind (render/cmap.py reads the cmaps directly).
+- What is left: the 10,000-member run peaks 1–2 MiB above the 1,000-member one. The
+  resident size levels within the first minute and is stationary after that (its maximum
+  per 20 s stays within ~1 MiB to the end); tracemalloc finds no Python object that
+  accumulates, so what differs is the allocator's: the heap's layout after ~90 batches
+  instead of ~9, and the maximum of more moments of the same kind. Run to run, the same
+  size varies by ~1 MiB, and from day to day by more (87.6 / 88.5 MiB on 2026-11-24 and
+  90.6 / 92.3 on 2026-11-30 before the cmap change). Batches of 80 members instead of 120
+  did not change it.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
