@@ -226,7 +226,7 @@ NOTES = """
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
   after its first chunk to ~240 after 30 and ~260 after 300: the sum over the run's
   processes was 604 MiB at 1,000 members and 661 at 10,000. Now a process is largest for a
-  moment as it starts (~214 MiB, the same at either size) and then levels at 175–190 MiB.
+  moment as it starts (214–222 MiB, at either size) and then levels at 175–190 MiB.
   What still grows is LibreOffice's own: ~30 KB per loaded document (the same without the
   agent's page-count query), ~7 MiB by a process's 300th conversion, so the sum is still
   larger for the longer run. Recycling after 500 conversions bounds it for longer runs;

@@ -22,12 +22,12 @@ CACHE_LIMITS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def registry_modifications(limits: tuple[tuple[str, str, int], ...] = CACHE_LIMITS) -> str:
-    """The text of a ``registrymodifications.xcu`` that sets ``limits``."""
+def registry_modifications() -> str:
+    """The text of a ``registrymodifications.xcu`` that sets ``CACHE_LIMITS``."""
     items = "".join(
         f"<item oor:path={quoteattr('/org.openoffice.Office.Common/' + group)}>"
         f'<prop oor:name={quoteattr(name)} oor:op="fuse"><value>{value}</value></prop></item>\n'
-        for group, name, value in limits
+        for group, name, value in CACHE_LIMITS
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

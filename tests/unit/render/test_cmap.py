@@ -13,18 +13,14 @@ from hypothesis import strategies as st
 
 from generator.render.cmap import code_points
 from generator.render.fonts import FONT_FILES, FONTS_DIR
+from tests.unit.render.test_fonts import best_cmap
 
 PINNED = [name for files in FONT_FILES.values() for name in files]
 
 
-def _best_cmap(path: Path) -> set[int]:
-    with TTFont(path, lazy=True) as font:
-        return set(font.getBestCmap())
-
-
 @pytest.mark.parametrize("name", PINNED)
 def test_each_pinned_font_gives_what_fonttools_gives(name: str) -> None:
-    assert set(code_points(FONTS_DIR / name)) == _best_cmap(FONTS_DIR / name)
+    assert set(code_points(FONTS_DIR / name)) == best_cmap(FONTS_DIR / name)
 
 
 def _font(path: Path, codes: set[int], *, reverse: bool = False) -> None:
@@ -75,7 +71,7 @@ def test_any_font_gives_what_fonttools_gives(
 ) -> None:
     path = tmp_path / "test.ttf"
     _font(path, codes, reverse=reverse)
-    assert set(code_points(path)) == _best_cmap(path) == codes
+    assert set(code_points(path)) == best_cmap(path) == codes
 
 
 def test_a_file_without_a_cmap_is_refused(tmp_path: Path) -> None:

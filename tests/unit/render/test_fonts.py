@@ -58,7 +58,8 @@ def test_body_text_takes_the_face_that_has_the_character(char: str, face: str) -
     assert coverage().body_font(char) == face
 
 
-def _cmap(path: Path) -> set[int]:
+def best_cmap(path: Path) -> set[int]:
+    """fontTools' reading of a font's code points: the oracle for fonts.py and cmap.py."""
     with TTFont(path, lazy=True) as font:
         return set(font.getBestCmap())
 
@@ -69,8 +70,8 @@ def test_the_split_faces_together_are_exactly_the_upstream_font() -> None:
         ("BIZUDMincho-Regular.ttf", "BIZUDMinchoExt-Regular.ttf"),
         ("BIZUDGothic-Bold.ttf", "BIZUDGothicExt-Bold.ttf"),
     ):
-        core, ext = _cmap(FONTS_DIR / core_file), _cmap(FONTS_DIR / ext_file)
-        assert core | ext == _cmap(FONTS_DIR / "upstream" / core_file)
+        core, ext = best_cmap(FONTS_DIR / core_file), best_cmap(FONTS_DIR / ext_file)
+        assert core | ext == best_cmap(FONTS_DIR / "upstream" / core_file)
         assert not core & ext
         assert ord("山") in core
         assert ord("邊") in ext
@@ -83,7 +84,7 @@ def test_the_upstream_files_are_hidden_from_libreoffice() -> None:
 @functools.cache
 def _family_cmaps() -> dict[str, set[int]]:
     return {
-        family: set().union(*(_cmap(FONTS_DIR / name) for name in files))
+        family: set().union(*(best_cmap(FONTS_DIR / name) for name in files))
         for family, files in FONT_FILES.items()
     }
 
