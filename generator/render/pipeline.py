@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from generator.documents import spec_for
 from generator.documents.values import TemplateValue
@@ -25,6 +25,7 @@ from generator.render.docx import TemplateSet
 from generator.render.fonts import check_text
 from generator.render.pdf import (
     Metadata,
+    check_chunk,
     check_page_size,
     check_sizes,
     finish,
@@ -79,7 +80,8 @@ class Renderer:
 
         The documents share the conversion's font subsets; ``render_each`` does not."""
         spec = spec_for(kind)
-        reader = self.convert(spec.template, spec.pages, self._contexts(kind, jobs))
+        pdf = self.convert(spec.template, spec.pages, self._contexts(kind, jobs))
+        reader = read_chunk(pdf, spec.pages, len(jobs))
         return [
             self._finish(kind, facts, profile, writer)
             for (facts, profile), writer in zip(jobs, split(reader, spec.pages), strict=True)
@@ -141,10 +143,10 @@ class Renderer:
 
     def convert(
         self, template: str, pages_each: int, contexts: Sequence[Mapping[str, TemplateValue]]
-    ) -> PdfReader:
+    ) -> bytes:
         """One conversion of a chunk, checked for ``pages_each`` pages per context."""
         pdf = self.converter.convert(self.templates.render(template, contexts))
-        return read_chunk(pdf, pages_each, len(contexts))
+        return check_chunk(pdf, pages_each, len(contexts))
 
     def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
         return self.render_each(kind, [(facts, profile)])[0]
