@@ -30,7 +30,7 @@ from generator.documents.values import TemplateValue
 from generator.domain.kinds import DocumentKind
 from generator.memory import peak, release
 from generator.profiles import Profile
-from generator.render.pdf import Metadata, finish, read_chunk
+from generator.render.pdf import Metadata, finish
 from generator.render.pipeline import Renderer
 
 
@@ -70,30 +70,14 @@ Sink = Callable[[DeliveryOutput], None]
 CHUNK_DOCUMENTS = 40
 
 
-@dataclass(slots=True)
-class _Converted:
-    """A converted chunk: its PDF's bytes until its pages are first taken, then their reader."""
-
-    pdf: bytes
-    documents: int
-    #: Pages not yet taken: at none, the chunk is let go.
-    left: int
-    reader: PdfReader | None = None
-
-
 class _Chunks:
     """Contexts gathered per template, converted in chunks of ``CHUNK_DOCUMENTS``; pages
-    handed out by position.
-
-    Read, a chunk's pages take ~7 KB apiece (pypdf builds a dictionary per page), ~1 MB a
-    chunk. So a chunk waits for the assembly as bytes, is read when its first page is taken,
-    and is let go when its last one is: a batch waiting for the other batch's assembly held
-    ~2 MB of read pages, and the assembly held every chunk of its batch to the end."""
+    handed out by position."""
 
     def __init__(self) -> None:
         self.contexts: dict[str, list[Mapping[str, TemplateValue]]] = defaultdict(list)
         self.pages: dict[str, int] = {}
-        self.converted: dict[str, list[_Converted | None]] = defaultdict(list)
+        self.readers: dict[str, list[PdfReader]] = defaultdict(list)
 
     def add(
         self, template: str, pages: int, context: Mapping[str, TemplateValue]
@@ -106,31 +90,18 @@ class _Chunks:
         """Each chunk's contexts are let go once it is converted: pages are taken by
         position, and held to the end they weighed on every conversion and on the assembly."""
         for template, contexts in self.contexts.items():
-            pages = self.pages[template]
             while contexts:
                 chunk = contexts[:CHUNK_DOCUMENTS]
                 del contexts[:CHUNK_DOCUMENTS]
-                pdf = renderer.convert(template, pages, chunk)
-                self.converted[template].append(_Converted(pdf, len(chunk), pages * len(chunk)))
+                reader = renderer.convert(template, self.pages[template], chunk)
+                self.readers[template].append(reader)
                 del chunk
 
     def take(self, where: tuple[str, int], count: int) -> list[PageObject]:
-        """The ``count`` pages from ``where``; each page is taken once."""
         template, start = where
-        pages_each = self.pages[template]
-        taken = []
-        for position in range(start, start + count):
-            index, offset = divmod(position, CHUNK_DOCUMENTS * pages_each)
-            chunk = self.converted[template][index]
-            if chunk is None:
-                raise RuntimeError(f"page {position} of {template} taken twice")
-            if chunk.reader is None:
-                chunk.reader = read_chunk(chunk.pdf, pages_each, chunk.documents)
-            taken.append(chunk.reader.pages[offset])
-            chunk.left -= 1
-            if not chunk.left:  # its pages live on in what they were taken for
-                self.converted[template][index] = None
-        return taken
+        per_chunk = CHUNK_DOCUMENTS * self.pages[template]
+        readers = self.readers[template]
+        return [readers[i // per_chunk].pages[i % per_chunk] for i in range(start, start + count)]
 
 
 #: Where a chunk's page starts: template and page index.

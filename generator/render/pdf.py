@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from generator.errors import ConversionError, OutputError
 
@@ -41,32 +40,12 @@ def pdf_date(day: date) -> str:
 def read_chunk(pdf: bytes, pages_each: int, count: int) -> PdfReader:
     """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages."""
     reader = PdfReader(io.BytesIO(pdf))
-    _check_pages(len(reader.pages), pages_each, count)
-    return reader
-
-
-def check_chunk(pdf: bytes, pages_each: int, count: int) -> bytes:
-    """``pdf`` itself once its page tree says it holds ``count`` documents of ``pages_each``
-    pages. Only the tree's /Count is read: listing the pages builds a dictionary per page
-    (~7 KB each, 2 MB for a batch's chunks), which a chunk waiting to be assembled need not
-    hold; ``read_chunk`` counts them again when they are built."""
-    try:
-        tree = PdfReader(io.BytesIO(pdf)).root_object["/Pages"].get_object()
-    except (PdfReadError, KeyError) as exc:
-        raise ConversionError(f"the chunk is not a readable PDF: {exc}") from None
-    pages = tree.get("/Count") if isinstance(tree, DictionaryObject) else None
-    if not isinstance(pages, int):
-        raise ConversionError("the chunk's page tree has no page count")
-    _check_pages(pages, pages_each, count)
-    return pdf
-
-
-def _check_pages(pages: int, pages_each: int, count: int) -> None:
-    if pages != pages_each * count:
+    if len(reader.pages) != pages_each * count:
         raise ConversionError(
-            f"the chunk came out as {pages} pages, not {count} × {pages_each}: "
+            f"the chunk came out as {len(reader.pages)} pages, not {count} × {pages_each}: "
             "a document overflowed its layout"
         )
+    return reader
 
 
 def split(reader: PdfReader, pages_each: int) -> Iterator[PdfWriter]:

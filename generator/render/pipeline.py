@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from generator.documents import spec_for
 from generator.documents.values import TemplateValue
@@ -25,7 +25,6 @@ from generator.render.docx import TemplateSet
 from generator.render.fonts import check_text
 from generator.render.pdf import (
     Metadata,
-    check_chunk,
     check_page_size,
     check_sizes,
     finish,
@@ -80,8 +79,7 @@ class Renderer:
 
         The documents share the conversion's font subsets; ``render_each`` does not."""
         spec = spec_for(kind)
-        pdf = self.convert(spec.template, spec.pages, self._contexts(kind, jobs))
-        reader = read_chunk(pdf, spec.pages, len(jobs))
+        reader = self.convert(spec.template, spec.pages, self._contexts(kind, jobs))
         return [
             self._finish(kind, facts, profile, writer)
             for (facts, profile), writer in zip(jobs, split(reader, spec.pages), strict=True)
@@ -143,10 +141,10 @@ class Renderer:
 
     def convert(
         self, template: str, pages_each: int, contexts: Sequence[Mapping[str, TemplateValue]]
-    ) -> bytes:
+    ) -> PdfReader:
         """One conversion of a chunk, checked for ``pages_each`` pages per context."""
         pdf = self.converter.convert(self.templates.render(template, contexts))
-        return check_chunk(pdf, pages_each, len(contexts))
+        return read_chunk(pdf, pages_each, len(contexts))
 
     def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
         return self.render_each(kind, [(facts, profile)])[0]

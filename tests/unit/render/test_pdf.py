@@ -12,7 +12,6 @@ from generator.errors import ConversionError, OutputError
 from generator.render.convert.base import FakeConverter
 from generator.render.pdf import (
     Metadata,
-    check_chunk,
     check_page_size,
     finish,
     page_sizes,
@@ -42,27 +41,6 @@ def test_split_by_pages_each() -> None:
     assert [len(p.pages) for p in parts] == [2, 2, 2]
     with pytest.raises(ConversionError, match="overflowed"):
         read_chunk(_pdf(5), 2, 3)
-
-
-@pytest.mark.parametrize(
-    ("pages", "pages_each", "count", "passes"),
-    [(6, 2, 3, True), (5, 2, 3, False), (7, 2, 3, False), (1, 1, 1, True), (40, 1, 40, True)],
-)
-def test_check_chunk_counts_pages_from_the_page_tree(
-    pages: int, pages_each: int, count: int, passes: bool
-) -> None:
-    pdf = _pdf(pages)
-    if passes:
-        assert check_chunk(pdf, pages_each, count) is pdf
-    else:
-        with pytest.raises(ConversionError, match=f"came out as {pages} pages"):
-            check_chunk(pdf, pages_each, count)
-
-
-@pytest.mark.parametrize("pdf", [b"", b"not a pdf", _pdf(2)[:200]])
-def test_check_chunk_refuses_what_is_not_a_pdf(pdf: bytes) -> None:
-    with pytest.raises(ConversionError):
-        check_chunk(pdf, 1, 2)
 
 
 def test_finish_is_deterministic_and_carries_metadata() -> None:
