@@ -212,15 +212,19 @@ NOTES = """
   during the next now and then (collected as each ends); a batch's contexts held after
   their conversion (let go). Lower for every size, not growing: the fonts' coverage was
   five frozensets (~5 MiB; now a 1 MiB table) read through fontTools, which named 60,000
-  glyphs and left ~19 MiB of heap behind (render/cmap.py reads the cmaps directly).
-- What is left: the 10,000-member run peaks 1–2 MiB above the 1,000-member one. The
+  glyphs and left ~19 MiB of heap behind (render/cmap.py reads the cmaps directly). zlib's
+  four 64 KB blocks for every zip entry a DOCX build compresses came from the heap and grew
+  it past longer-lived blocks (blocks from 64 KB up now come from mmap, given back when
+  freed: `memory.MMAP_THRESHOLD`, 1–2 MiB lower, more so on long runs).
+- What is left: the 10,000-member run peaks up to ~1 MiB above the 1,000-member one. The
   resident size levels within the first minute and is stationary after that (its maximum
   per 20 s stays within ~1 MiB to the end); tracemalloc finds no Python object that
-  accumulates, so what differs is the allocator's: the heap's layout after ~90 batches
-  instead of ~9, and the maximum of more moments of the same kind. Run to run, the same
-  size varies by ~1 MiB, and from day to day by more (87.6 / 88.5 MiB on 2026-11-24 and
-  90.6 / 92.3 on 2026-11-30 before the cmap change). Batches of 80 members instead of 120
-  did not change it.
+  accumulates, and pymalloc's arenas stay at the same count from the first batches to the
+  end, so what differs is the maximum of more moments of the same kind (a DOCX build or an
+  assembly while the other batch waits on LibreOffice), and the heap's layout after ~90
+  batches instead of ~9. Run to run, the same size varies by ~1 MiB, and from day to day
+  by more (87.6 / 88.5 MiB on 2026-11-24). Batches of 80 members instead of 120 did not
+  change it; neither did reading converted chunks only when their batch is assembled.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
