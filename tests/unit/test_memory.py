@@ -1,4 +1,5 @@
-"""memory.py: garbage freed when asked, peaks taken one at a time, start-up frozen."""
+"""memory.py: garbage freed when asked, peaks taken one at a time, start-up frozen, large
+blocks mapped."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import subprocess
 import sys
 import threading
 import weakref
+from pathlib import Path
 
 import pytest
 
 from generator import memory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Node:
@@ -95,7 +99,11 @@ for size in (memory.MMAP_THRESHOLD, memory.MMAP_THRESHOLD // 2):
 
 def test_settle_sends_blocks_from_the_threshold_up_to_mmap() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", _COUNT_MAPPED], capture_output=True, text=True, check=False
+        [sys.executable, "-c", _COUNT_MAPPED],
+        cwd=ROOT,  # where ``generator`` imports from, wherever pytest was started
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode == 3:
         pytest.skip("glibc 2.33 or later only")
