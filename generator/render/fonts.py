@@ -58,8 +58,9 @@ class Coverage:
 
     def covers(self, char: str) -> bool:
         code = ord(char)
-        if any(code in r for r in _VARIATION_SELECTORS) or not char.isprintable():
-            return self.has(GAIJI, char) or any(code in r for r in _VARIATION_SELECTORS)
+        selector = any(code in r for r in _VARIATION_SELECTORS)
+        if selector or not char.isprintable():
+            return selector or self.has(GAIJI, char)
         return self.masks[code] != 0
 
     def primary_covers(self, char: str) -> bool:
