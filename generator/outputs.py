@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from generator.errors import OutputError
 
@@ -17,28 +18,29 @@ DIR_MODE = 0o700
 
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600, through a temporary file and a rename."""
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, FILE_MODE)  # the umask may have narrowed, never widened; be sure
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    with private_binary(path) as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager
 def private_text(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text file written as a stream, mode 0600, in place only once complete."""
+    with private_binary(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield text
+        text.flush()
+        text.detach()  # the binary file is closed by private_binary, renamed only then
+
+
+@contextlib.contextmanager
+def private_binary(path: Path) -> Iterator[BinaryIO]:
+    """A file written as a stream, mode 0600, in place only once complete; on any error
+    (the writer's own too) the partial file is removed and ``path`` is left as it was."""
     temporary = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(descriptor, "wb") as handle:
             yield handle
         os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
@@ -46,3 +48,7 @@ def private_text(path: Path) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise

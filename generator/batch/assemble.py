@@ -3,18 +3,22 @@
 A batch's documents are converted kind by kind (one DOCX per kind), its cover letters and
 送付者リスト pages likewise; each delivery's PDF is then assembled from those pages: cover,
 sender list, then each member's documents, every member from a fresh sheet (blank pages pad
-as needed, so no sheet carries two members), with a bookmark per member.
+as needed, so no sheet carries two members), with a bookmark per member. Each PDF is written
+while it is assembled (render/pdfstream.py): its size does not weigh on memory.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import io
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader
 
 from generator.batch.plan import Planned
 from generator.documents import spec_for
@@ -30,7 +34,8 @@ from generator.documents.values import TemplateValue
 from generator.domain.kinds import DocumentKind
 from generator.memory import peak, release
 from generator.profiles import Profile
-from generator.render.pdf import Metadata, finish
+from generator.render.pdf import Metadata
+from generator.render.pdfstream import PdfStream
 from generator.render.pipeline import Renderer
 
 
@@ -48,7 +53,7 @@ class DeliveryPlan:
 
 @dataclass(slots=True)
 class DeliveryOutput:
-    """A finished delivery: the PDF's bytes (empty once a sink has written them), their
+    """A finished delivery: the PDF's bytes (empty when written to a target), their
     sha256, and each member's page range (1-based)."""
 
     ordinal: int
@@ -59,9 +64,9 @@ class DeliveryOutput:
     sha256: str = ""
 
 
-#: Takes each delivery as soon as it is assembled (writes it out, say), so that a batch's
-#: PDFs are not all held until the batch ends.
-Sink = Callable[[DeliveryOutput], None]
+#: Opens where a delivery's file goes, by its name: each PDF is written there while it is
+#: assembled, so that no delivery, nor a batch of them, is ever whole in memory.
+Target = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
 #: Documents per conversion. LibreOffice names each imported table by scanning every table
@@ -110,21 +115,16 @@ _Where = tuple[str, int]
 _Layout = tuple[_Where, _Where | None, int, list[list[tuple[_Where, int]]]]
 
 
-def _pad_to_sheet(writer: PdfWriter) -> None:
-    if len(writer.pages) % 2:
-        box = writer.pages[-1].mediabox
-        writer.add_blank_page(float(box.width), float(box.height))
-
-
 def render_batch(
     renderer: Renderer,
     profile: Profile,
     issue_date: date,
     deliveries: Sequence[DeliveryPlan],
     *,
-    sink: Sink | None = None,
+    target: Target | None = None,
 ) -> list[DeliveryOutput]:
-    """Convert a batch and assemble its deliveries; each goes to ``sink`` when one is given."""
+    """Convert a batch and assemble its deliveries: each is written to ``target`` when one is
+    given, else its bytes are in its output (for a Celery worker to send back)."""
     chunks = _Chunks()
     issued = era(issue_date)
     layout: list[_Layout] = []
@@ -158,7 +158,7 @@ def render_batch(
         layout.append((where_cover, where_list, list_pages, members))
     chunks.convert(renderer)
     with peak():
-        outputs = _assemble(chunks, profile, issue_date, deliveries, layout, sink=sink)
+        outputs = _assemble(chunks, profile, issue_date, deliveries, layout, target=target)
         del chunks
         release()  # the chunks' readers: their pages point back at them
     return outputs
@@ -171,41 +171,37 @@ def _assemble(
     deliveries: Sequence[DeliveryPlan],
     layout: list[_Layout],
     *,
-    sink: Sink | None,
+    target: Target | None,
 ) -> list[DeliveryOutput]:
     issued = era(issue_date)
     outputs = []
     for delivery, (where_cover, where_list, list_pages, members) in zip(
         deliveries, layout, strict=True
     ):
-        writer = PdfWriter()
-        for page in chunks.take(where_cover, 1) + (
-            chunks.take(where_list, list_pages) if where_list else []
-        ):
-            writer.add_page(page)
-        output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
-        for planned, placed in zip(delivery.members, members, strict=True):
-            _pad_to_sheet(writer)
-            first = len(writer.pages) + 1
-            for where, count in placed:
-                for page in chunks.take(where, count):
-                    writer.add_page(page)
-            writer.add_outline_item(title=planned.member.name, page_number=first - 1)
-            output.placements.append((planned.seq, first, len(writer.pages)))
-        _pad_to_sheet(writer)
         meta = Metadata(
             title="資格確認書等の送付",
             author=profile.insurer.name,
             subject=f"{issued}交付 No. {delivery.ordinal} / {delivery.total}",
             issue_date=issue_date,
         )
-        output.pages = len(writer.pages)
-        output.data = finish(writer, meta)
-        output.sha256 = hashlib.sha256(output.data).hexdigest()
-        if sink is not None:
-            sink(output)
-            output.data = b""
+        output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
+        buffer = io.BytesIO()
+        with target(delivery.file) if target is not None else contextlib.nullcontext(buffer) as out:
+            pdf = PdfStream(out, meta)
+            for page in chunks.take(where_cover, 1) + (
+                chunks.take(where_list, list_pages) if where_list else []
+            ):
+                pdf.add_page(page)
+            for planned, placed in zip(delivery.members, members, strict=True):
+                pdf.pad_to_sheet()
+                first = pdf.pages + 1
+                for where, count in placed:
+                    for page in chunks.take(where, count):
+                        pdf.add_page(page)
+                pdf.bookmark(planned.member.name, first - 1)
+                output.placements.append((planned.seq, first, pdf.pages))
+            pdf.pad_to_sheet()
+            pdf.close()
+        output.pages, output.sha256, output.data = pdf.pages, pdf.sha256, buffer.getvalue()
         outputs.append(output)
-        del writer
-        release()  # a writer's pages point back at it: only a collection frees them
     return outputs

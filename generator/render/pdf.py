@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from generator.errors import ConversionError, OutputError
@@ -82,20 +82,36 @@ def finish(writer: PdfWriter, meta: Metadata) -> bytes:
 def content_digest(writer: PdfWriter, meta: Metadata) -> bytes:
     """A hash of what the pages draw and of the metadata: the file's /ID, cheaply and the
     same for the same content (LibreOffice compresses its streams the same way each time)."""
-    digest = hashlib.sha256(repr(meta).encode())
+    digest = ContentDigest(meta)
     for page in writer.pages:
-        box = page.mediabox
-        digest.update(f"|{float(box.width)}x{float(box.height)}|".encode())
+        digest.add(page)
+    return digest.value()
+
+
+class ContentDigest:
+    """``content_digest`` taken page by page, for a file written as it is assembled."""
+
+    def __init__(self, meta: Metadata) -> None:
+        self._hash = hashlib.sha256(repr(meta).encode())
+
+    def add(self, page: PageObject) -> None:
+        self.add_size(float(page.mediabox.width), float(page.mediabox.height))
         contents = page.get("/Contents")
         if contents is None:
-            continue
+            return
         streams = contents.get_object()
         for stream in streams if isinstance(streams, ArrayObject) else [streams]:
-            digest.update(_raw(stream))
+            self._hash.update(_raw(stream))
         # Images (the QR codes) differ between members whose text is alike.
         for image in page.get("/Resources", {}).get("/XObject", {}).values():
-            digest.update(_raw(image))
-    return digest.digest()[:16]
+            self._hash.update(_raw(image))
+
+    def add_size(self, width: float, height: float) -> None:
+        """A page's size: all a blank page adds."""
+        self._hash.update(f"|{width}x{height}|".encode())
+
+    def value(self) -> bytes:
+        return self._hash.digest()[:16]
 
 
 def _raw(reference: object) -> bytes:

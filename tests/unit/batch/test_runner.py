@@ -128,15 +128,15 @@ def test_each_delivery_is_on_disk_before_the_next_is_assembled(
     config: RunConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A batch's PDFs are not held in memory until the batch ends (nor until the run's
-    thread records them): each is written as soon as it is assembled."""
+    thread records them): each is in place as soon as it is assembled."""
     on_disk: list[int] = []
-    finish = assemble.finish
 
-    def counting(*args: Any, **kwargs: Any) -> bytes:
-        on_disk.append(sum(1 for _ in config.deliveries_dir.glob("*.pdf")))
-        return finish(*args, **kwargs)
+    class Counting(assemble.PdfStream):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            on_disk.append(sum(1 for _ in config.deliveries_dir.glob("*.pdf")))
+            super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(assemble, "finish", counting)
+    monkeypatch.setattr(assemble, "PdfStream", Counting)
     run(dataclasses.replace(config, workers=1), converter=FakeConverter())
     assert len(on_disk) > 4
     assert on_disk == list(range(len(on_disk)))
