@@ -4,7 +4,8 @@ A batch's documents are converted kind by kind (one DOCX per kind), its cover le
 送付者リスト pages likewise; each delivery's PDF is then assembled from those pages: cover,
 sender list, then each member's documents, every member from a fresh sheet (blank pages pad
 as needed, so no sheet carries two members), with a bookmark per member. Each PDF is written
-while it is assembled (render/pdfstream.py): its size does not weigh on memory.
+while it is assembled (render/pdfstream.py), and an employer larger than a round is converted
+and written a round at a time: a delivery's size does not weigh on memory.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
-from pypdf import PageObject, PdfReader
-
+from generator.batch.chunks import Chunks, Where
 from generator.batch.plan import Planned
 from generator.documents import spec_for
 from generator.documents.common import era
@@ -30,7 +30,6 @@ from generator.documents.letters import (
     cover,
     sender_list,
 )
-from generator.documents.values import TemplateValue
 from generator.domain.kinds import DocumentKind
 from generator.memory import peak, release
 from generator.profiles import Profile
@@ -69,50 +68,35 @@ class DeliveryOutput:
 Target = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
-#: Documents per conversion. LibreOffice names each imported table by scanning every table
-#: before it, so a DOCX of n notices costs O(n²): 120 notices took ~31 ms of CPU apiece,
-#: 20–40 took ~25 ms; below 20 the fixed cost of a conversion starts to show.
-CHUNK_DOCUMENTS = 40
+#: Members converted and written in one round. Batches are cut at ``batch_members`` (120 by
+#: default) whole deliveries, so a batch is one round; only an employer larger than that
+#: (thousands of members at a large company) takes several, its file open between them, so
+#: that no round holds more than this many members' contexts and converted chunks.
+ROUND_MEMBERS = 120
+
+#: Part of a delivery in a round: the delivery's index in the batch, and its members
+#: ``start:stop``. A piece that starts at 0 carries the cover letter and the 送付者リスト.
+_Piece = tuple[int, int, int]
 
 
-class _Chunks:
-    """Contexts gathered per template, converted in chunks of ``CHUNK_DOCUMENTS``; pages
-    handed out by position."""
-
-    def __init__(self) -> None:
-        self.contexts: dict[str, list[Mapping[str, TemplateValue]]] = defaultdict(list)
-        self.pages: dict[str, int] = {}
-        self.readers: dict[str, list[PdfReader]] = defaultdict(list)
-
-    def add(
-        self, template: str, pages: int, context: Mapping[str, TemplateValue]
-    ) -> tuple[str, int]:
-        self.pages[template] = pages
-        self.contexts[template].append(context)
-        return template, (len(self.contexts[template]) - 1) * pages
-
-    def convert(self, renderer: Renderer) -> None:
-        """Each chunk's contexts are let go once it is converted: pages are taken by
-        position, and held to the end they weighed on every conversion and on the assembly."""
-        for template, contexts in self.contexts.items():
-            while contexts:
-                chunk = contexts[:CHUNK_DOCUMENTS]
-                del contexts[:CHUNK_DOCUMENTS]
-                reader = renderer.convert(template, self.pages[template], chunk)
-                self.readers[template].append(reader)
-                del chunk
-
-    def take(self, where: tuple[str, int], count: int) -> list[PageObject]:
-        template, start = where
-        per_chunk = CHUNK_DOCUMENTS * self.pages[template]
-        readers = self.readers[template]
-        return [readers[i // per_chunk].pages[i % per_chunk] for i in range(start, start + count)]
-
-
-#: Where a chunk's page starts: template and page index.
-_Where = tuple[str, int]
-#: A delivery's pages: cover, sender list and its page count, each member's documents.
-_Layout = tuple[_Where, _Where | None, int, list[list[tuple[_Where, int]]]]
+def rounds(sizes: Sequence[int], size: int) -> list[list[_Piece]]:
+    """Deliveries of ``sizes`` members each, cut in order into rounds of at most ``size``
+    members (a delivery of none, if any, is one empty piece)."""
+    cut: list[list[_Piece]] = [[]]
+    room = size
+    for index, members in enumerate(sizes):
+        start = 0
+        while True:
+            if room == 0:
+                cut.append([])
+                room = size
+            stop = min(members, start + room)
+            cut[-1].append((index, start, stop))
+            room -= stop - start
+            start = stop
+            if start == members:
+                break
+    return cut
 
 
 def render_batch(
@@ -123,85 +107,121 @@ def render_batch(
     *,
     target: Target | None = None,
 ) -> list[DeliveryOutput]:
-    """Convert a batch and assemble its deliveries: each is written to ``target`` when one is
-    given, else its bytes are in its output (for a Celery worker to send back)."""
-    chunks = _Chunks()
-    issued = era(issue_date)
-    layout: list[_Layout] = []
-    for delivery in deliveries:
-        counts: dict[DocumentKind, int] = defaultdict(int)
-        members: list[list[tuple[tuple[str, int], int]]] = []
-        for planned in delivery.members:
+    """Convert a batch and assemble its deliveries, a round at a time: each PDF is written
+    to ``target`` when one is given, else its bytes are in its output (for a Celery worker
+    to send back)."""
+    writing = _Writing(profile, issue_date, deliveries, target)
+    with contextlib.ExitStack() as open_file:
+        for pieces in rounds([len(d.members) for d in deliveries], ROUND_MEMBERS):
+            chunks = Chunks()
+            laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
+            chunks.convert(renderer)
+            with peak():
+                for piece, layout in zip(pieces, laid, strict=True):
+                    writing.write(open_file, chunks, piece, layout)
+                del chunks, laid
+                release()  # the chunks' readers: their pages point back at them
+    return writing.outputs
+
+
+#: A piece's pages: its cover and sender list (where, count) when it starts its delivery,
+#: and each member's documents.
+_Layout = tuple[list[tuple[Where, int]], list[list[tuple[Where, int]]]]
+
+
+class _Writing:
+    """The batch's deliveries, written piece by piece; one file open at a time."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        issue_date: date,
+        deliveries: Sequence[DeliveryPlan],
+        target: Target | None,
+    ) -> None:
+        self.profile, self.issue_date, self.issued = profile, issue_date, era(issue_date)
+        self.deliveries, self.target = deliveries, target
+        self.outputs: list[DeliveryOutput] = []
+        self._pdf: PdfStream | None = None
+        self._buffer = io.BytesIO()
+
+    def lay_out(self, chunks: Chunks, renderer: Renderer, piece: _Piece) -> _Layout:
+        """The piece's documents added to ``chunks``; where each one's pages will be."""
+        index, start, stop = piece
+        delivery = self.deliveries[index]
+        header = self._header(chunks, delivery) if start == 0 else []
+        members = []
+        for planned in delivery.members[start:stop]:
             placed = []
             for kind in planned.documents:
                 spec = spec_for(kind)
-                context = spec.build(planned.facts, profile, renderer.keys).as_vars()
+                context = spec.build(planned.facts, self.profile, renderer.keys).as_vars()
                 placed.append((chunks.add(spec.template, spec.pages, context), spec.pages))
-                counts[kind] += 1
             members.append(placed)
+        return header, members
+
+    def _header(self, chunks: Chunks, delivery: DeliveryPlan) -> list[tuple[Where, int]]:
+        counts: dict[DocumentKind, int] = defaultdict(int)
+        for planned in delivery.members:
+            for kind in planned.documents:
+                counts[kind] += 1
         label = f"No. {delivery.ordinal} / {delivery.total}"
-        where_cover = chunks.add(
-            COVER_TEMPLATE,
-            1,
-            cover(
-                delivery.recipient, profile, issued, dict(counts), len(delivery.members), label
-            ).as_vars(),
+        letter = cover(
+            delivery.recipient,
+            self.profile,
+            self.issued,
+            dict(counts),
+            len(delivery.members),
+            label,
         )
-        where_list, list_pages = None, 0
+        header = [(chunks.add(COVER_TEMPLATE, 1, letter.as_vars()), 1)]
         if delivery.recipient.employer:
             entries = [(p.member, p.documents) for p in delivery.members]
-            sheets = sender_list(delivery.recipient, profile, issued, entries)
-            for number, sheet in enumerate(sheets):
-                where = chunks.add(SENDER_LIST_TEMPLATE, 1, sheet.as_vars())
-                where_list = where if number == 0 else where_list
-                list_pages += 1
-        layout.append((where_cover, where_list, list_pages, members))
-    chunks.convert(renderer)
-    with peak():
-        outputs = _assemble(chunks, profile, issue_date, deliveries, layout, target=target)
-        del chunks
-        release()  # the chunks' readers: their pages point back at them
-    return outputs
+            sheets = sender_list(delivery.recipient, self.profile, self.issued, entries)
+            header += [(chunks.add(SENDER_LIST_TEMPLATE, 1, s.as_vars()), 1) for s in sheets]
+        return header
 
-
-def _assemble(
-    chunks: _Chunks,
-    profile: Profile,
-    issue_date: date,
-    deliveries: Sequence[DeliveryPlan],
-    layout: list[_Layout],
-    *,
-    target: Target | None,
-) -> list[DeliveryOutput]:
-    issued = era(issue_date)
-    outputs = []
-    for delivery, (where_cover, where_list, list_pages, members) in zip(
-        deliveries, layout, strict=True
-    ):
-        meta = Metadata(
-            title="資格確認書等の送付",
-            author=profile.insurer.name,
-            subject=f"{issued}交付 No. {delivery.ordinal} / {delivery.total}",
-            issue_date=issue_date,
-        )
-        output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
-        buffer = io.BytesIO()
-        with target(delivery.file) if target is not None else contextlib.nullcontext(buffer) as out:
-            pdf = PdfStream(out, meta)
-            for page in chunks.take(where_cover, 1) + (
-                chunks.take(where_list, list_pages) if where_list else []
-            ):
+    def write(
+        self, open_file: contextlib.ExitStack, chunks: Chunks, piece: _Piece, layout: _Layout
+    ) -> None:
+        """The piece's pages into its delivery's file: opened at its first piece, closed
+        (and put in place) at its last."""
+        index, start, stop = piece
+        delivery = self.deliveries[index]
+        header, members = layout
+        if start == 0:
+            output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
+            self.outputs.append(output)
+            self._buffer = io.BytesIO()
+            out = open_file.enter_context(
+                self.target(delivery.file) if self.target else contextlib.nullcontext(self._buffer)
+            )
+            self._pdf = PdfStream(out, self._meta(delivery))
+        pdf, output = self._pdf, self.outputs[-1]
+        assert pdf is not None
+        for where, count in header:
+            for page in chunks.take(where, count):
                 pdf.add_page(page)
-            for planned, placed in zip(delivery.members, members, strict=True):
-                pdf.pad_to_sheet()
-                first = pdf.pages + 1
-                for where, count in placed:
-                    for page in chunks.take(where, count):
-                        pdf.add_page(page)
-                pdf.bookmark(planned.member.name, first - 1)
-                output.placements.append((planned.seq, first, pdf.pages))
+        for planned, placed in zip(delivery.members[start:stop], members, strict=True):
+            pdf.pad_to_sheet()
+            first = pdf.pages + 1
+            for where, count in placed:
+                for page in chunks.take(where, count):
+                    pdf.add_page(page)
+            pdf.bookmark(planned.member.name, first - 1)
+            output.placements.append((planned.seq, first, pdf.pages))
+        if stop == len(delivery.members):
             pdf.pad_to_sheet()
             pdf.close()
-        output.pages, output.sha256, output.data = pdf.pages, pdf.sha256, buffer.getvalue()
-        outputs.append(output)
-    return outputs
+            open_file.close()  # the file is whole: in place now
+            output.pages, output.sha256 = pdf.pages, pdf.sha256
+            output.data = self._buffer.getvalue()
+            self._pdf, self._buffer = None, io.BytesIO()
+
+    def _meta(self, delivery: DeliveryPlan) -> Metadata:
+        return Metadata(
+            title="資格確認書等の送付",
+            author=self.profile.insurer.name,
+            subject=f"{self.issued}交付 No. {delivery.ordinal} / {delivery.total}",
+            issue_date=self.issue_date,
+        )

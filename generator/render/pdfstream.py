@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import weakref
 from array import array
 from collections import deque
 from typing import BinaryIO
@@ -56,8 +57,11 @@ class PdfStream:
         self._bookmarks: list[tuple[str, int]] = []
         self._size = (0.0, 0.0)
         # Per source file, its objects' new numbers: an object shared by pages (a font) is
-        # written once. The file is held too, so that its id() stays its own.
-        self._copied: dict[int, tuple[object, dict[int, int]]] = {}
+        # written once. Weakly: a source let go (a round's converted chunks, when a large
+        # delivery is written round by round) takes its table with it.
+        self._copied: weakref.WeakKeyDictionary[object, dict[int, int]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._waiting: deque[tuple[int, IndirectObject]] = deque()
         self._position = 0
         self._write(_HEADER)
@@ -216,8 +220,7 @@ class PdfStream:
         return value
 
     def _renumber(self, reference: IndirectObject) -> IndirectObject:
-        source = reference.pdf
-        _, numbers = self._copied.setdefault(id(source), (source, {}))
+        numbers = self._copied.setdefault(reference.pdf, {})
         number = numbers.get(reference.idnum)
         if number is None:
             number = numbers[reference.idnum] = self._allocate()

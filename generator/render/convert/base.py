@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 
 from generator.errors import ConversionError
 
@@ -38,7 +38,8 @@ class Converter(Protocol):
 
 
 class FakeConverter:
-    """For unit tests only: blank A4 pages, one per page break plus one, no LibreOffice."""
+    """For unit tests only: blank A4 pages, one per page break plus one, no LibreOffice.
+    Like a real chunk's pages, which share their fonts, they share one resource dictionary."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -51,9 +52,13 @@ class FakeConverter:
         except (zipfile.BadZipFile, KeyError):
             raise ConversionError("not a DOCX document") from None
         writer = PdfWriter()
+        shared = writer._add_object(
+            DictionaryObject({NameObject("/ProcSet"): ArrayObject([NameObject("/PDF")])})
+        )
         for _ in range(len(_PAGE_BREAK.findall(body)) + 1):
             page = writer.add_blank_page(*_A4_POINTS)
             page[NameObject("/Rotate")] = NumberObject(0)
+            page[NameObject("/Resources")] = shared
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
