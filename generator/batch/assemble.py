@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 from generator.batch.chunks import Chunks, Where
 from generator.batch.plan import Planned
@@ -31,6 +31,7 @@ from generator.documents.letters import (
     sender_list,
 )
 from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member
 from generator.memory import peak, release
 from generator.profiles import Profile
 from generator.render.pdf import Metadata
@@ -125,8 +126,33 @@ def render_batch(
 
 
 #: A piece's pages: its cover and sender list (where, count) when it starts its delivery,
-#: and each member's documents.
-_Layout = tuple[list[tuple[Where, int]], list[list[tuple[Where, int]]]]
+#: and each member with its documents'.
+_Layout = tuple[list[tuple[Where, int]], list[tuple[Planned, list[tuple[Where, int]]]]]
+
+
+class _Entries(Sequence[tuple[Member, Sequence[DocumentKind]]]):
+    """The 送付者リスト's rows, read from the members one at a time: a large employer's
+    members are not all held at once for its list."""
+
+    def __init__(self, members: Sequence[Planned]) -> None:
+        self._members = members
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Member, Sequence[DocumentKind]]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Member, Sequence[DocumentKind]]]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[Member, Sequence[DocumentKind]] | list[tuple[Member, Sequence[DocumentKind]]]:
+        if isinstance(index, slice):
+            return [(p.member, p.documents) for p in self._members[index]]
+        planned = self._members[index]
+        return planned.member, planned.documents
 
 
 class _Writing:
@@ -157,7 +183,7 @@ class _Writing:
                 spec = spec_for(kind)
                 context = spec.build(planned.facts, self.profile, renderer.keys).as_vars()
                 placed.append((chunks.add(spec.template, spec.pages, context), spec.pages))
-            members.append(placed)
+            members.append((planned, placed))
         return header, members
 
     def _header(self, chunks: Chunks, delivery: DeliveryPlan) -> list[tuple[Where, int]]:
@@ -166,17 +192,11 @@ class _Writing:
             for kind in planned.documents:
                 counts[kind] += 1
         label = f"No. {delivery.ordinal} / {delivery.total}"
-        letter = cover(
-            delivery.recipient,
-            self.profile,
-            self.issued,
-            dict(counts),
-            len(delivery.members),
-            label,
-        )
+        members = len(delivery.members)
+        letter = cover(delivery.recipient, self.profile, self.issued, dict(counts), members, label)
         header = [(chunks.add(COVER_TEMPLATE, 1, letter.as_vars()), 1)]
         if delivery.recipient.employer:
-            entries = [(p.member, p.documents) for p in delivery.members]
+            entries = _Entries(delivery.members)
             sheets = sender_list(delivery.recipient, self.profile, self.issued, entries)
             header += [(chunks.add(SENDER_LIST_TEMPLATE, 1, s.as_vars()), 1) for s in sheets]
         return header
@@ -202,7 +222,7 @@ class _Writing:
         for where, count in header:
             for page in chunks.take(where, count):
                 pdf.add_page(page)
-        for planned, placed in zip(delivery.members[start:stop], members, strict=True):
+        for planned, placed in members:
             pdf.pad_to_sheet()
             first = pdf.pages + 1
             for where, count in placed:

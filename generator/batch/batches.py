@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, overload
 
+from generator.batch import assemble
 from generator.batch.assemble import DeliveryOutput, DeliveryPlan, Target, render_batch
 from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, recipient_from_json
@@ -66,26 +67,53 @@ class LocalBatches:
             self.converter.close()
 
 
+class DecidedMembers(Sequence[Planned]):
+    """A delivery's members, each decided again from its record (seq, JSON) when read. A
+    delivery within one round is decided once, up front; a larger employer's members are
+    decided as each round reads them, never all held at once (~9 KB each as a Member and its
+    facts, against ~0.6 KB of JSON)."""
+
+    def __init__(self, config: RunConfig, rows: list[tuple[int, str]]) -> None:
+        self._config, self._rows = config, rows
+        small = len(rows) <= assemble.ROUND_MEMBERS
+        self._held = [self._decide(row) for row in rows] if small else None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Planned: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Planned]: ...
+
+    def __getitem__(self, index: int | slice) -> Planned | list[Planned]:
+        if self._held is not None:
+            return self._held[index]
+        if isinstance(index, slice):
+            return [self._decide(row) for row in self._rows[index]]
+        return self._decide(self._rows[index])
+
+    def _decide(self, row: tuple[int, str]) -> Planned:
+        seq, member_json = row
+        member = Member.model_validate_json(member_json)
+        facts, documents, _ = facts_for(self._config, member)
+        return Planned(seq, member, documents, facts)
+
+
 def plans_from_rows(config: RunConfig, rows: Sequence[PlanRow]) -> list[DeliveryPlan]:
     """Deliveries ready to render: each member's facts decided again from its record."""
-    plans = []
-    for row in rows:
-        members = []
-        for seq, member_json in row.members:
-            member = Member.model_validate_json(member_json)
-            facts, documents, _ = facts_for(config, member)
-            members.append(Planned(seq, member, documents, facts))
-        plans.append(
-            DeliveryPlan(
-                row.ordinal,
-                row.key,
-                row.file,
-                recipient_from_json(row.recipient),
-                members,
-                row.total,
-            )
+    return [
+        DeliveryPlan(
+            row.ordinal,
+            row.key,
+            row.file,
+            recipient_from_json(row.recipient),
+            DecidedMembers(config, row.members),
+            row.total,
         )
-    return plans
+        for row in rows
+    ]
 
 
 def render_rows(
