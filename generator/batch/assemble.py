@@ -107,16 +107,20 @@ def render_batch(
     deliveries: Sequence[DeliveryPlan],
     *,
     target: Target | None = None,
+    parallel: int = 1,
 ) -> list[DeliveryOutput]:
     """Convert a batch and assemble its deliveries, a round at a time: each PDF is written
     to ``target`` when one is given, else its bytes are in its output (for a Celery worker
-    to send back)."""
+    to send back). A batch of several rounds (one large employer) converts ``parallel``
+    chunks at once: the run's other batches, all small, are soon done and leave the
+    LibreOffice pool to it."""
     writing = _Writing(profile, issue_date, deliveries, target)
+    cut = rounds([len(d.members) for d in deliveries], ROUND_MEMBERS)
     with contextlib.ExitStack() as open_file:
-        for pieces in rounds([len(d.members) for d in deliveries], ROUND_MEMBERS):
+        for pieces in cut:
             chunks = Chunks()
             laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
-            chunks.convert(renderer)
+            chunks.convert(renderer, parallel if len(cut) > 1 else 1)
             with peak():
                 for piece, layout in zip(pieces, laid, strict=True):
                     writing.write(open_file, chunks, piece, layout)

@@ -127,15 +127,24 @@ def _render(
     renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan], target: Target | None
 ) -> list[Rendered]:
     """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
+
+    def batch(deliveries: list[DeliveryPlan]) -> list[DeliveryOutput]:
+        return render_batch(
+            renderer,
+            config.profile,
+            config.issue_date,
+            deliveries,
+            target=target,
+            parallel=config.workers,
+        )
+
     try:
-        return list(render_batch(renderer, config.profile, config.issue_date, plans, target=target))
+        return list(batch(plans))
     except (ConversionError, TemplateError):
         results: list[Rendered] = []
         for single in plans:
             try:
-                results += render_batch(
-                    renderer, config.profile, config.issue_date, [single], target=target
-                )
+                results += batch([single])
             except (ConversionError, TemplateError) as error:
                 results.append((single, str(error)))
         return results

@@ -6,8 +6,9 @@ before any conversion, so that contexts can be let go as soon as their chunk is 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from pypdf import PageObject, PdfReader
 
@@ -37,16 +38,37 @@ class Chunks:
         self.contexts[template].append(context)
         return template, (len(self.contexts[template]) - 1) * pages
 
-    def convert(self, renderer: Renderer) -> None:
+    def convert(self, renderer: Renderer, parallel: int = 1) -> None:
         """Each chunk's contexts are let go once it is converted: pages are taken by
-        position, and held to the end they weighed on every conversion and on the assembly."""
-        for template, contexts in self.contexts.items():
-            while contexts:
-                chunk = contexts[:CHUNK_DOCUMENTS]
-                del contexts[:CHUNK_DOCUMENTS]
-                reader = renderer.convert(template, self.pages[template], chunk)
-                self.readers[template].append(reader)
+        position, and held to the end they weighed on every conversion and on the assembly.
+        With ``parallel`` above 1, that many chunks are converted at once (a large employer's
+        round, alone in its batch, would otherwise keep one LibreOffice process busy); the
+        readers keep the chunks' order whichever conversion ends first."""
+        pending = deque(
+            (template, contexts[start : start + CHUNK_DOCUMENTS])
+            for template, contexts in self.contexts.items()
+            for start in range(0, len(contexts), CHUNK_DOCUMENTS)
+        )
+        self.contexts.clear()
+        if parallel == 1:
+            while pending:
+                template, chunk = pending.popleft()
+                self.readers[template].append(
+                    renderer.convert(template, self.pages[template], chunk)
+                )
                 del chunk
+            return
+        running: deque[tuple[str, Future[PdfReader]]] = deque()
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            while pending or running:
+                while pending and len(running) < parallel:
+                    template, chunk = pending.popleft()
+                    job = pool.submit(renderer.convert, template, self.pages[template], chunk)
+                    running.append((template, job))
+                    del chunk
+                template, job = running.popleft()
+                self.readers[template].append(job.result())
+                del job
 
     def take(self, where: Where, count: int) -> list[PageObject]:
         template, start = where

@@ -58,9 +58,9 @@ def test_an_employer_larger_than_a_round_is_written_round_by_round(
     left_over: list[int] = []
     convert = chunks.Chunks.convert
 
-    def watched(self: chunks.Chunks, renderer: object) -> None:
+    def watched(self: chunks.Chunks, renderer: object, parallel: int = 1) -> None:
         left_over.append(len(alive))  # readers of rounds before this one, not yet let go
-        convert(self, renderer)  # type: ignore[arg-type]
+        convert(self, renderer, parallel)  # type: ignore[arg-type]
         alive.update(r for readers in self.readers.values() for r in readers)
 
     monkeypatch.setattr(chunks.Chunks, "convert", watched)
