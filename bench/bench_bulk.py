@@ -1,8 +1,9 @@
 """Bulk run against the naive route, measured side by side in one run.
 
-    python -m bench.bench_bulk [--sizes 1000,10000] [--naive 20]
+    python -m bench.bench_bulk [--sizes 1000,10000] [--employer 2000] [--naive 20]
 
-- bulk: ``python -m generator run`` (enrolment) over a seeded member file of each size;
+- bulk: ``python -m generator run`` (enrolment) over a seeded member file of each size, and
+  over one whose members (but those at home) all work for one employer;
   wall time, pages, pages/s, and peak memory, sampled every 0.1 s: the Python process alone
   (what must not grow with the input) and with its LibreOffice processes.
 - naive: docxtpl renders one 資格情報のお知らせ per member and ``soffice --headless
@@ -89,10 +90,19 @@ def _is_ours(candidate: psutil.Process, pid: int) -> bool:
 MAX_EMPLOYER = 120
 
 
-def bulk(size: int, workdir: Path) -> dict[str, float]:
-    source = workdir / f"members-{size}.csv"
-    write(members(size, seed=size, max_employer=MAX_EMPLOYER), source, "utf-8")
-    out = workdir / f"out-{size}"
+def bulk(size: int, workdir: Path, *, one_employer: bool = False) -> dict[str, float]:
+    """A run over ``size`` members; with ``one_employer``, all but those at home work for
+    the same employer (a large company's 事業所): one delivery of thousands of members."""
+    name = f"{size}{'-one' if one_employer else ''}"
+    source = workdir / f"members-{name}.csv"
+    rows = members(size, seed=size, max_employer=MAX_EMPLOYER)
+    if one_employer:
+        first = next(row for row in rows if row["employer_code"])
+        employer = {k: v for k, v in first.items() if k.startswith("employer_")}
+        for row in (row for row in rows if row["employer_code"]):
+            row.update(employer)
+    write(rows, source, "utf-8")
+    out = workdir / f"out-{name}"
     command = [
         sys.executable,
         "-m",
@@ -128,6 +138,7 @@ def bulk(size: int, workdir: Path) -> dict[str, float]:
     pages = sum(len(PdfReader(p).pages) for p in (out / "deliveries").glob("*.pdf"))
     return {
         "members": size,
+        "one_employer": float(one_employer),
         "pages": pages,
         "seconds": seconds,
         "pages_per_s": pages / seconds,
@@ -259,8 +270,9 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
+        label = f"{r['members']:,.0f}" + (", one employer" if r["one_employer"] else "")
         lines.append(
-            f"| {r['members']:,.0f} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
+            f"| {label} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
             f"{r['peak_python_mb']:.1f} MiB | {r['peak_office_mb']:.0f} MiB | "
             f"{r['peak_all_mb']:.0f} MiB |"
         )
@@ -275,17 +287,24 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
         "### Ratio",
         "",
     ]
-    for r in runs:
+    sized = [r for r in runs if not r["one_employer"]]
+    for r in sized:
         lines.append(
             f"- {r['members']:,.0f} members: bulk is **{r['pages_per_s'] / slow['pages_per_s']:.0f}×** "
             "the naive route in pages/s."
         )
-    if len(runs) > 1:
-        first, last = runs[0], runs[-1]
+    if len(sized) > 1:
+        first, last = sized[0], sized[-1]
         lines.append(
             f"- Peak Python memory: {first['peak_python_mb']:.1f} MiB at {first['members']:,.0f} "
             f"members, {last['peak_python_mb']:.1f} MiB at {last['members']:,.0f}."
         )
+    for r in runs:
+        if r["one_employer"]:
+            lines.append(
+                f"- One employer of {r['members']:,.0f} members (one delivery, written round "
+                f"by round): {r['peak_python_mb']:.1f} MiB."
+            )
     return "\n".join(lines) + "\n" + NOTES
 
 
@@ -293,11 +312,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--naive", type=int, default=20)
+    parser.add_argument(
+        "--employer", type=int, default=2000, help="members of the one-employer run (0: none)"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "BENCHMARKS.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hdg-bench-") as directory:
         workdir = Path(directory)
         runs = [bulk(int(size), workdir) for size in args.sizes.split(",")]
+        if args.employer:
+            runs.append(bulk(args.employer, workdir, one_employer=True))
         slow = naive(args.naive, workdir)
     text = report(runs, slow)
     write_section(args.output, "bulk", text)
