@@ -227,7 +227,15 @@ NOTES = """
   four 64 KB blocks for every zip entry a DOCX build compresses came from the heap and grew
   it past longer-lived blocks (blocks from 64 KB up now come from mmap, given back when
   freed: `memory.MMAP_THRESHOLD`, 1–2 MiB lower, more so on long runs).
-- What is left: the 10,000-member run peaks up to ~1 MiB above the 1,000-member one. The
+- What grew with a delivery's size, and is gone: its PDF built whole by pypdf's writer,
+  every page's objects and then the file twice (~1 MB of objects per 400 pages; now written
+  page by page, render/pdfstream.py, ~1 MiB lower on both sizes); an employer larger than a
+  batch, decided and converted whole (2,000 members in one delivery: 174 MiB; now 120
+  members a round, the file open between rounds, its chunks converted on both LibreOffice
+  processes at once: see the one-employer row, 73 s before that last change, 50 s after).
+- What is left: the 10,000-member run peaks up to ~1 MiB above the 1,000-member one, and
+  the one-employer run within ~3 MiB of it (its rounds hold 120 members of one delivery,
+  converted two chunks at a time; its members' records, ~0.6 KB each, are read whole). The
   resident size levels within the first minute and is stationary after that (its maximum
   per 20 s stays within ~1 MiB to the end); tracemalloc finds no Python object that
   accumulates, and pymalloc's arenas stay at the same count from the first batches to the
