@@ -55,12 +55,24 @@ def _file_name(ordinal: int, postcode: str, key: str) -> str:
 _Slot = tuple[int, str, str, int]
 
 
+def _deliveries(store: Store) -> Iterator[tuple[object, ...]]:
+    """The deliveries in order, a page of 100 at a time, each page read by a statement of its
+    own: one statement open through pass 2 would hold a read snapshot, and SQLite could
+    never restart its write-ahead log, which grew with every delivery recorded."""
+    last = 0
+    while rows := store.execute(
+        "SELECT ordinal, key, postcode, members FROM deliveries "
+        "WHERE ordinal > ? ORDER BY ordinal LIMIT 100",
+        (last,),
+    ):
+        yield from rows
+        last = int(str(rows[-1][0]))
+
+
 def _batches(store: Store, size: int) -> Iterator[list[_Slot]]:
     batch: list[_Slot] = []
     members = 0
-    for ordinal, key, postcode, count in store.iterate(
-        "SELECT ordinal, key, postcode, members FROM deliveries ORDER BY ordinal"
-    ):
+    for ordinal, key, postcode, count in _deliveries(store):
         # A batch closes before it would pass ``size``, so that its memory has a ceiling; only
         # a single delivery larger than ``size`` makes a batch of its own above it.
         if batch and members + int(str(count)) > size:

@@ -8,6 +8,7 @@ import dataclasses
 import io
 import itertools
 import json
+import sqlite3
 import stat
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator.batch import RunConfig, assemble, run
+from generator.batch import RunConfig, assemble, run, runner
+from generator.batch.store import Store
 from generator.errors import OutputError
 from generator.render.convert.base import FakeConverter
 
@@ -140,3 +142,31 @@ def test_each_delivery_is_on_disk_before_the_next_is_assembled(
     run(dataclasses.replace(config, workers=1), converter=FakeConverter())
     assert len(on_disk) > 4
     assert on_disk == list(range(len(on_disk)))
+
+
+@pytest.mark.parametrize("reader", ["pages", "one statement"])
+def test_reading_the_deliveries_leaves_the_log_free_to_restart(tmp_path: Path, reader: str) -> None:
+    """Pass 2 reads the deliveries while it records finished ones: a statement open all the
+    while would hold a snapshot, and SQLite could never restart its write-ahead log."""
+    store = Store(tmp_path)
+    store.executemany(
+        "INSERT INTO deliveries (ordinal, key, postcode, recipient, members, pages) "
+        "VALUES (?, ?, ?, '{}', 1, 2)",
+        [(n, f"k{n}", "1000001") for n in range(1, 351)],
+    )
+    rows = (
+        runner._deliveries(store)
+        if reader == "pages"
+        else store.iterate("SELECT ordinal FROM deliveries ORDER BY ordinal")
+    )
+    blocked = []
+    for seen, _ in enumerate(rows, start=1):
+        if seen % 120 == 0:
+            store.execute("UPDATE deliveries SET done = 1 WHERE ordinal = ?", (seen,))
+            try:
+                blocked.append(int(str(store.execute("PRAGMA wal_checkpoint(RESTART)")[0][0])))
+            except sqlite3.OperationalError:  # "database table is locked"
+                blocked.append(1)
+    store.close()
+    assert seen == 350
+    assert blocked == ([0, 0] if reader == "pages" else [1, 1])
