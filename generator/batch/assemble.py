@@ -216,7 +216,6 @@ class _Writing:
         if start == 0:
             output = DeliveryOutput(delivery.ordinal, delivery.file, b"", 0)
             self.outputs.append(output)
-            self._buffer = io.BytesIO()
             out = open_file.enter_context(
                 self.target(delivery.file) if self.target else contextlib.nullcontext(self._buffer)
             )
@@ -240,7 +239,7 @@ class _Writing:
             open_file.close()  # the file is whole: in place now
             output.pages, output.sha256 = pdf.pages, pdf.sha256
             output.data = self._buffer.getvalue()
-            self._pdf, self._buffer = None, io.BytesIO()
+            self._pdf, self._buffer = None, io.BytesIO()  # the next delivery's, empty
 
     def _meta(self, delivery: DeliveryPlan) -> Metadata:
         return Metadata(

@@ -57,20 +57,24 @@ def split(reader: PdfReader, pages_each: int) -> Iterator[PdfWriter]:
         yield writer
 
 
+def information(meta: Metadata) -> dict[str, str]:
+    """The document information dictionary (文書情報): dated by the issue date, never the
+    clock."""
+    stamp = pdf_date(meta.issue_date)
+    return {
+        "/Title": meta.title,
+        "/Author": meta.author,
+        "/Subject": meta.subject,
+        "/Creator": PRODUCER,
+        "/Producer": PRODUCER,
+        "/CreationDate": stamp,
+        "/ModDate": stamp,
+    }
+
+
 def finish(writer: PdfWriter, meta: Metadata) -> bytes:
     """Metadata and dates from the issue date, and an /ID that hashes the content."""
-    stamp = pdf_date(meta.issue_date)
-    writer.add_metadata(
-        {
-            "/Title": meta.title,
-            "/Author": meta.author,
-            "/Subject": meta.subject,
-            "/Creator": PRODUCER,
-            "/Producer": PRODUCER,
-            "/CreationDate": stamp,
-            "/ModDate": stamp,
-        }
-    )
+    writer.add_metadata(information(meta))
     writer._root_object.pop(NameObject("/Metadata"), None)  # an XMP packet would carry the clock
     digest = content_digest(writer, meta)
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])

@@ -32,7 +32,7 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from generator.render.pdf import PRODUCER, ContentDigest, Metadata, pdf_date
+from generator.render.pdf import ContentDigest, Metadata, information
 
 #: PDF 1.7 (ISO 32000-1) reads everything LibreOffice writes for these templates.
 _HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
@@ -141,7 +141,12 @@ class PdfStream:
         root = self._allocate()
         self._object(root, catalog)
         info = self._allocate()
-        self._object(info, self._information())
+        self._object(
+            info,
+            DictionaryObject(
+                {NameObject(k): create_string_object(v) for k, v in information(self._meta).items()}
+            ),
+        )
         self._trailer(root, info)
 
     def _outline(self) -> int:
@@ -179,19 +184,6 @@ class PdfStream:
             ),
         )
         return top
-
-    def _information(self) -> DictionaryObject:
-        stamp = pdf_date(self._meta.issue_date)
-        values = {
-            "/Title": self._meta.title,
-            "/Author": self._meta.author,
-            "/Subject": self._meta.subject,
-            "/Creator": PRODUCER,
-            "/Producer": PRODUCER,
-            "/CreationDate": stamp,
-            "/ModDate": stamp,
-        }
-        return DictionaryObject({NameObject(k): create_string_object(v) for k, v in values.items()})
 
     def _trailer(self, root: int, info: int) -> None:
         start = self._position
