@@ -93,6 +93,7 @@ class PdfStream:
             target = reference.get_object()
             foreign = isinstance(target, DictionaryObject) and target.get("/Type") in _FOREIGN
             self._object(number, None if foreign or target is None else self._copy(target))
+            _forget(reference)
 
     def pad_to_sheet(self) -> None:
         """A blank page of the last page's size when the page count is odd, so that what
@@ -242,3 +243,12 @@ class PdfStream:
         self._out.write(data)
         self._sha.update(data)
         self._position += len(data)
+
+
+def _forget(reference: IndirectObject) -> None:
+    """Drop a written object from its reader's cache of parsed objects. Its number here is
+    known, so it is not read again for this file; kept, a round's every object (fonts,
+    images, each page's content) piled up in the reader until the round was written."""
+    cache = getattr(reference.pdf, "resolved_objects", None)
+    if isinstance(cache, dict):
+        cache.pop((reference.generation, reference.idnum), None)

@@ -162,3 +162,21 @@ def test_what_it_keeps_is_a_few_bytes_a_page() -> None:
         tracemalloc.stop()
     assert pdf.pages == 400
     assert kept < 400 * 100
+
+
+def test_written_objects_leave_their_readers_cache() -> None:
+    """Once written, an object is not kept parsed by its reader: a round's objects would
+    otherwise pile up there until the round ends. A font shared by every page is still
+    written once, and the file is byte for byte the same as from a fresh reader."""
+    fresh = _written(_source(6), [2, 3, 1])
+    source = _source(6)
+    out = io.BytesIO()
+    pdf = PdfStream(out, META)
+    for number in range(6):
+        pdf.add_page(source.pages[number])
+        cached = [o for o in source.resolved_objects.values() if isinstance(o, DictionaryObject)]
+        assert not any(o.get("/Type") == "/Font" for o in cached)
+        assert not any(isinstance(o, DecodedStreamObject) for o in source.resolved_objects.values())
+    pdf.close()
+    assert out.getvalue().count(b"/Helvetica") == 1
+    assert _written(_source(6), [2, 3, 1]) == fresh
