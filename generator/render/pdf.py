@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
@@ -37,10 +38,12 @@ def pdf_date(day: date) -> str:
     return f"D:{day:%Y%m%d}000000+09'00'"
 
 
-def read_chunk(pdf: bytes, pages_each: int, count: int) -> PdfReader:
-    """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages."""
-    reader = PdfReader(io.BytesIO(pdf))
+def read_chunk(pdf: bytes | BinaryIO, pages_each: int, count: int) -> PdfReader:
+    """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages; read
+    from its bytes, or from a file (each object when it is asked for)."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
     if len(reader.pages) != pages_each * count:
+        reader.stream.close()
         raise ConversionError(
             f"the chunk came out as {len(reader.pages)} pages, not {count} × {pages_each}: "
             "a document overflowed its layout"

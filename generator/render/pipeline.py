@@ -6,8 +6,10 @@ once; then each member's pages are split off and finished (metadata, determinist
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
@@ -140,11 +142,30 @@ class Renderer:
         return document
 
     def convert(
-        self, template: str, pages_each: int, contexts: Sequence[Mapping[str, TemplateValue]]
+        self,
+        template: str,
+        pages_each: int,
+        contexts: Sequence[Mapping[str, TemplateValue]],
+        *,
+        spool: Path | None = None,
     ) -> PdfReader:
-        """One conversion of a chunk, checked for ``pages_each`` pages per context."""
+        """One conversion of a chunk, checked for ``pages_each`` pages per context.
+
+        With ``spool``, the PDF is put in an unnamed file there (owner-only, gone when closed)
+        and read from it: a bulk run's converted chunks wait for their assembly without their
+        bytes in memory (~10 KB a page). The caller closes the reader's stream."""
         pdf = self.converter.convert(self.templates.render(template, contexts))
-        return read_chunk(pdf, pages_each, len(contexts))
+        if spool is None:
+            return read_chunk(pdf, pages_each, len(contexts))
+        file = tempfile.TemporaryFile(dir=spool)  # noqa: SIM115 - the reader keeps it open
+        try:
+            file.write(pdf)
+            file.seek(0)
+            del pdf
+            return read_chunk(file, pages_each, len(contexts))
+        except BaseException:
+            file.close()
+            raise
 
     def render(self, kind: DocumentKind, facts: MemberFacts, profile: Profile) -> bytes:
         return self.render_each(kind, [(facts, profile)])[0]

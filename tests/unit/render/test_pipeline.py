@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from generator.documents import spec_for
 from generator.domain.kinds import DocumentKind
 from generator.errors import ConversionError, DataError, OutputError
 from generator.facts import decide
@@ -68,3 +70,21 @@ def test_the_page_size_is_checked_against_the_template() -> None:
         Renderer(FakeConverter()).render(
             DocumentKind.ELIGIBILITY_CERTIFICATE_POSTCARD, facts("gaiji"), profile()
         )
+
+
+def test_a_spooled_chunk_is_read_from_an_unnamed_file_closed_with_its_reader(
+    keys,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """A bulk run's converted chunk waits in a file, not in memory: the file has no name in
+    the spool folder (nothing to clean up after a crash) and is gone once closed."""
+    renderer = Renderer(FakeConverter(), keys=keys)
+    kind = DocumentKind.ELIGIBILITY_CERTIFICATE
+    contexts = renderer._contexts(kind, [(facts("under-70"), profile())] * 3)
+    spooled = renderer.convert(spec_for(kind).template, 2, contexts, spool=tmp_path)
+    held = renderer.convert(spec_for(kind).template, 2, contexts)
+    assert not isinstance(spooled.stream, io.BytesIO)
+    assert list(tmp_path.iterdir()) == []
+    assert [p.extract_text() for p in spooled.pages] == [p.extract_text() for p in held.pages]
+    spooled.stream.close()
+    assert spooled.stream.closed
