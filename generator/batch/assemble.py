@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import BinaryIO, overload
 
-from generator.batch.chunks import Chunks, Where
-from generator.batch.plan import Planned
+from generator.batch.chunks import Chunks, Piece, Where, rounds
+from generator.batch.plan import Planned, header_pages, member_pages
 from generator.documents import spec_for
 from generator.documents.common import era
 from generator.documents.letters import (
@@ -69,37 +70,6 @@ class DeliveryOutput:
 Target = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
-#: Members converted and written in one round. Batches are cut at ``batch_members`` (120 by
-#: default) whole deliveries, so a batch is one round; only an employer larger than that
-#: (thousands of members at a large company) takes several, its file open between them, so
-#: that no round holds more than this many members' contexts and converted chunks.
-ROUND_MEMBERS = 120
-
-#: Part of a delivery in a round: the delivery's index in the batch, and its members
-#: ``start:stop``. A piece that starts at 0 carries the cover letter and the 送付者リスト.
-_Piece = tuple[int, int, int]
-
-
-def rounds(sizes: Sequence[int], size: int) -> list[list[_Piece]]:
-    """Deliveries of ``sizes`` members each, cut in order into rounds of at most ``size``
-    members (a delivery of none, if any, is one empty piece)."""
-    cut: list[list[_Piece]] = [[]]
-    room = size
-    for index, members in enumerate(sizes):
-        start = 0
-        while True:
-            if room == 0:
-                cut.append([])
-                room = size
-            stop = min(members, start + room)
-            cut[-1].append((index, start, stop))
-            room -= stop - start
-            start = stop
-            if start == members:
-                break
-    return cut
-
-
 def render_batch(
     renderer: Renderer,
     profile: Profile,
@@ -108,24 +78,33 @@ def render_batch(
     *,
     target: Target | None = None,
     parallel: int = 1,
+    spool: Path | None = None,
 ) -> list[DeliveryOutput]:
     """Convert a batch and assemble its deliveries, a round at a time: each PDF is written
     to ``target`` when one is given, else its bytes are in its output (for a Celery worker
-    to send back). A batch of several rounds (one large employer) converts ``parallel``
-    chunks at once: the run's other batches, all small, are soon done and leave the
-    LibreOffice pool to it."""
+    to send back); converted chunks wait in ``spool`` when one is given (``Chunks``). A
+    batch of several rounds (one delivery above the batch ceilings, a large employer)
+    converts ``parallel`` chunks at once: the run's other batches, all smaller, are soon
+    done and leave the LibreOffice pool to it."""
     writing = _Writing(profile, issue_date, deliveries, target)
-    cut = rounds([len(d.members) for d in deliveries], ROUND_MEMBERS)
+    cut = rounds(
+        (
+            header_pages(len(d.members), d.recipient.employer),
+            (member_pages(p.documents) for p in d.members),
+        )
+        for d in deliveries
+    )
     with contextlib.ExitStack() as open_file:
         for pieces in cut:
-            chunks = Chunks()
-            laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
-            chunks.convert(renderer, parallel if len(cut) > 1 else 1)
-            with peak():
-                for piece, layout in zip(pieces, laid, strict=True):
-                    writing.write(open_file, chunks, piece, layout)
-                del chunks, laid
-                release()  # the chunks' readers: their pages point back at them
+            with Chunks(spool) as chunks:
+                laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
+                chunks.convert(renderer, parallel if len(cut) > 1 else 1)
+                with peak():
+                    for piece, layout in zip(pieces, laid, strict=True):
+                        writing.write(open_file, chunks, piece, layout)
+                    chunks.close()
+                    del laid
+                    release()  # the chunks' readers: their pages point back at them
     return writing.outputs
 
 
@@ -175,7 +154,7 @@ class _Writing:
         self._pdf: PdfStream | None = None
         self._buffer = io.BytesIO()
 
-    def lay_out(self, chunks: Chunks, renderer: Renderer, piece: _Piece) -> _Layout:
+    def lay_out(self, chunks: Chunks, renderer: Renderer, piece: Piece) -> _Layout:
         """The piece's documents added to ``chunks``; where each one's pages will be."""
         index, start, stop = piece
         delivery = self.deliveries[index]
@@ -206,7 +185,7 @@ class _Writing:
         return header
 
     def write(
-        self, open_file: contextlib.ExitStack, chunks: Chunks, piece: _Piece, layout: _Layout
+        self, open_file: contextlib.ExitStack, chunks: Chunks, piece: Piece, layout: _Layout
     ) -> None:
         """The piece's pages into its delivery's file: opened at its first piece, closed
         (and put in place) at its last."""

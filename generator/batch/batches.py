@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Protocol, overload
 
-from generator.batch import assemble
+from generator.batch import chunks
 from generator.batch.assemble import DeliveryOutput, DeliveryPlan, Target, render_batch
 from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, recipient_from_json
@@ -60,7 +61,7 @@ class LocalBatches:
         def target(name: str) -> AbstractContextManager[BinaryIO]:
             return private_binary(config.deliveries_dir / name)
 
-        return render_rows(self.renderer, config, rows, target)
+        return render_rows(self.renderer, config, rows, target, spool=config.work_dir)
 
     def close(self) -> None:
         if self.own:
@@ -75,7 +76,7 @@ class DecidedMembers(Sequence[Planned]):
 
     def __init__(self, config: RunConfig, rows: list[tuple[int, str]]) -> None:
         self._config, self._rows = config, rows
-        small = len(rows) <= assemble.ROUND_MEMBERS
+        small = len(rows) <= chunks.ROUND_MEMBERS
         self._held = [self._decide(row) for row in rows] if small else None
 
     def __len__(self) -> int:
@@ -117,14 +118,24 @@ def plans_from_rows(config: RunConfig, rows: Sequence[PlanRow]) -> list[Delivery
 
 
 def render_rows(
-    renderer: Renderer, config: RunConfig, rows: Sequence[PlanRow], target: Target | None = None
+    renderer: Renderer,
+    config: RunConfig,
+    rows: Sequence[PlanRow],
+    target: Target | None = None,
+    *,
+    spool: Path | None = None,
 ) -> list[Rendered]:
-    """A batch, rendered: what a local thread or a Celery worker does with it."""
-    return _render(renderer, config, plans_from_rows(config, rows), target)
+    """A batch, rendered: what a local thread or a Celery worker does with it. Converted
+    chunks wait in ``spool`` (the run's own work folder, for a local run) when given."""
+    return _render(renderer, config, plans_from_rows(config, rows), target, spool)
 
 
 def _render(
-    renderer: Renderer, config: RunConfig, plans: list[DeliveryPlan], target: Target | None
+    renderer: Renderer,
+    config: RunConfig,
+    plans: list[DeliveryPlan],
+    target: Target | None,
+    spool: Path | None,
 ) -> list[Rendered]:
     """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
 
@@ -136,6 +147,7 @@ def _render(
             deliveries,
             target=target,
             parallel=config.workers,
+            spool=spool,
         )
 
     try:

@@ -1,4 +1,5 @@
-"""A round's documents, gathered per template and converted in chunks (変換単位).
+"""A batch cut into rounds (変換の回), and a round's documents, gathered per template and
+converted in chunks (変換単位).
 
 Pages are handed out by position: a document's place is known when its context is added,
 before any conversion, so that contexts can be let go as soon as their chunk is converted.
@@ -7,11 +8,13 @@ before any conversion, so that contexts can be let go as soon as their chunk is 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
+from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.documents.values import TemplateValue
 from generator.render.pipeline import Renderer
 
@@ -20,18 +23,62 @@ from generator.render.pipeline import Renderer
 #: 20–40 took ~25 ms; below 20 the fixed cost of a conversion starts to show.
 CHUNK_DOCUMENTS = 40
 
+#: Members and pages converted and written in one round: the run's batch ceilings
+#: (``batch_members``, ``batch_pages``), so that a batch the runner cut is one round. Only a
+#: delivery larger than that (an employer of hundreds or thousands of members) takes
+#: several, its file open between them, so that no round holds more members' contexts and
+#: converted chunks than an ordinary batch.
+ROUND_MEMBERS = DEFAULT_BATCH_MEMBERS
+ROUND_PAGES = DEFAULT_BATCH_PAGES
+
+#: Part of a delivery in a round: the delivery's index in the batch, and its members
+#: ``start:stop``. A piece that starts at 0 carries the cover letter and the 送付者リスト.
+Piece = tuple[int, int, int]
+
+
+def rounds(
+    deliveries: Iterable[tuple[int, Iterable[int]]],
+    members: int | None = None,
+    pages: int | None = None,
+) -> list[list[Piece]]:
+    """Deliveries, each as its header's pages and its members' pages, cut in order into
+    rounds of at most ``members`` members and ``pages`` pages (``ROUND_MEMBERS``,
+    ``ROUND_PAGES`` unless given). The header goes with the delivery's first member (alone,
+    in a delivery of none); a member that exceeds ``pages`` on its own still makes a round."""
+    members = ROUND_MEMBERS if members is None else members
+    pages = ROUND_PAGES if pages is None else pages
+    cut: list[list[Piece]] = [[]]
+    held = used = 0  # the last round's members and pages
+    for index, (header, sizes) in enumerate(deliveries):
+        costs = list(sizes)
+        units = [(1, header + costs[0]), *((1, c) for c in costs[1:])] if costs else [(0, header)]
+        start = 0
+        for position, (count, size) in enumerate(units):
+            if (held or used) and (held + count > members or used + size > pages):
+                if position > start:
+                    cut[-1].append((index, start, position))
+                cut.append([])
+                held = used = 0
+                start = position
+            held, used = held + count, used + size
+        cut[-1].append((index, start, len(costs)))
+    return cut
+
+
 #: Where a document's pages start: its template, and its first page among that template's.
 Where = tuple[str, int]
 
 
 class Chunks:
     """Contexts gathered per template, converted in chunks of ``CHUNK_DOCUMENTS``; pages
-    handed out by position."""
+    handed out by position. With ``spool``, each converted chunk waits in an unnamed file
+    there, not in memory (``Renderer.convert``); ``close`` when the round is written."""
 
-    def __init__(self) -> None:
+    def __init__(self, spool: Path | None = None) -> None:
         self.contexts: dict[str, list[Mapping[str, TemplateValue]]] = defaultdict(list)
         self.pages: dict[str, int] = {}
         self.readers: dict[str, list[PdfReader]] = defaultdict(list)
+        self.spool = spool
 
     def add(self, template: str, pages: int, context: Mapping[str, TemplateValue]) -> Where:
         self.pages[template] = pages
@@ -54,21 +101,45 @@ class Chunks:
             while pending:
                 template, chunk = pending.popleft()
                 self.readers[template].append(
-                    renderer.convert(template, self.pages[template], chunk)
+                    renderer.convert(template, self.pages[template], chunk, spool=self.spool)
                 )
                 del chunk
             return
         running: deque[tuple[str, Future[PdfReader]]] = deque()
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            while pending or running:
-                while pending and len(running) < parallel:
-                    template, chunk = pending.popleft()
-                    job = pool.submit(renderer.convert, template, self.pages[template], chunk)
-                    running.append((template, job))
-                    del chunk
-                template, job = running.popleft()
-                self.readers[template].append(job.result())
-                del job
+            try:
+                while pending or running:
+                    while pending and len(running) < parallel:
+                        template, chunk = pending.popleft()
+                        job = pool.submit(
+                            renderer.convert,
+                            template,
+                            self.pages[template],
+                            chunk,
+                            spool=self.spool,
+                        )
+                        running.append((template, job))
+                        del chunk
+                    template, job = running.popleft()
+                    self.readers[template].append(job.result())
+                    del job
+            finally:  # a failed chunk: the others' files are closed all the same
+                for _, job in running:
+                    if job.exception() is None:
+                        job.result().stream.close()
+
+    def close(self) -> None:
+        """Let the converted chunks go, their files closed (a spooled chunk's is then gone)."""
+        for readers in self.readers.values():
+            for reader in readers:
+                reader.stream.close()
+        self.readers.clear()
+
+    def __enter__(self) -> Chunks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def take(self, where: Where, count: int) -> list[PageObject]:
         template, start = where

@@ -15,6 +15,13 @@ from generator.profiles import Profile
 #: fades against ~15 ms a page, small enough for resumes to be cheap. It is fixed, not scaled
 #: to the run: a batch's size sets peak memory, which must not grow with the input.
 DEFAULT_BATCH_MEMBERS = 120
+#: Pages per conversion batch, sheets' padding included. What a batch holds while it is
+#: assembled (its converted chunks) goes with its pages, and 120 members take from ~250 to
+#: ~400 of them as their documents and deliveries vary: cut at members alone, a longer run
+#: met heavier batches and peaked higher (10,000 members' heaviest batch had 390 pages,
+#: 1,000's 358). With this ceiling, which runs of a few batches already reach, the
+#: heaviest batch is the same size in any run.
+DEFAULT_BATCH_PAGES = 300
 DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
 
 
@@ -31,6 +38,7 @@ class RunConfig:
     resume: bool = False
     keys: KeyRing | None = None
     batch_members: int = DEFAULT_BATCH_MEMBERS
+    batch_pages: int = DEFAULT_BATCH_PAGES
 
     @property
     def work_dir(self) -> Path:

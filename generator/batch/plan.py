@@ -8,6 +8,7 @@ only draws what is known to be drawable and every record ends in the plan or in 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.batch.config import RunConfig
@@ -38,6 +39,16 @@ class Planned:
 def even(pages: int) -> int:
     """Pages rounded up to whole sheets (duplex)."""
     return pages + pages % 2
+
+
+def header_pages(members: int, employer: bool) -> int:
+    """A delivery's cover letter and, for an employer, its 送付者リスト, in whole sheets."""
+    return even(1 + (-(-members // SENDER_ROWS) if employer else 0))
+
+
+def member_pages(documents: Iterable[DocumentKind | str]) -> int:
+    """A member's documents, in whole sheets: the next member starts on a fresh one."""
+    return even(sum(spec_for(kind).pages for kind in documents))
 
 
 def facts_for(
@@ -125,11 +136,11 @@ def _plan_deliveries(store: Store) -> None:
             str(store.execute("SELECT member FROM records WHERE seq = ?", (first_seq,))[0][0])
         )
         recipient = recipient_of(first)
-        pages = even(1 + (-(-int(str(members)) // SENDER_ROWS) if recipient.employer else 0))
+        pages = header_pages(int(str(members)), recipient.employer)
         for (documents,) in store.execute(
             "SELECT documents FROM records WHERE delivery = ?", (key,)
         ):
-            pages += even(sum(spec_for(kind).pages for kind in str(documents).split(",")))
+            pages += member_pages(str(documents).split(","))
         postcode = recipient.address.postcode
         rows.append((-provisional, key, postcode, _recipient_json(recipient), members, pages))
         if len(rows) >= _FLUSH:

@@ -35,7 +35,8 @@ def fingerprint(config: RunConfig) -> str:
             digest.update(block)
     digest.update(config.profile.model_dump_json().encode())
     digest.update(
-        f"|{config.issue_date.isoformat()}|{config.kind.value}|{config.batch_members}".encode()
+        f"|{config.issue_date.isoformat()}|{config.kind.value}"
+        f"|{config.batch_members}|{config.batch_pages}".encode()
     )
     return digest.hexdigest()
 
@@ -61,7 +62,7 @@ def _deliveries(store: Store) -> Iterator[tuple[object, ...]]:
     never restart its write-ahead log, which grew with every delivery recorded."""
     last = 0
     while rows := store.execute(
-        "SELECT ordinal, key, postcode, members FROM deliveries "
+        "SELECT ordinal, key, postcode, members, pages FROM deliveries "
         "WHERE ordinal > ? ORDER BY ordinal LIMIT 100",
         (last,),
     ):
@@ -69,17 +70,19 @@ def _deliveries(store: Store) -> Iterator[tuple[object, ...]]:
         last = int(str(rows[-1][0]))
 
 
-def _batches(store: Store, size: int) -> Iterator[list[_Slot]]:
+def _batches(store: Store, members: int, pages: int) -> Iterator[list[_Slot]]:
+    """Whole deliveries in order, cut into batches of at most ``members`` members and
+    ``pages`` pages: what a batch holds has a ceiling. A delivery larger than that is a batch
+    of its own, which ``chunks.rounds`` cuts again by the same measure."""
     batch: list[_Slot] = []
-    members = 0
-    for ordinal, key, postcode, count in _deliveries(store):
-        # A batch closes before it would pass ``size``, so that its memory has a ceiling; only
-        # a single delivery larger than ``size`` makes a batch of its own above it.
-        if batch and members + int(str(count)) > size:
+    held = used = 0
+    for ordinal, key, postcode, in_members, in_pages in _deliveries(store):
+        count, size = int(str(in_members)), int(str(in_pages))
+        if batch and (held + count > members or used + size > pages):
             yield batch
-            batch, members = [], 0
-        batch.append((int(str(ordinal)), str(key), str(postcode), int(str(count))))
-        members += int(str(count))
+            batch, held, used = [], 0, 0
+        batch.append((int(str(ordinal)), str(key), str(postcode), count))
+        held, used = held + count, used + size
     if batch:
         yield batch
 
@@ -167,7 +170,7 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
     done_pages = 0
     with ThreadPoolExecutor(max_workers=batches.slots) as pool:
         running: set[Future[list[Rendered]]] = set()
-        for batch in _batches(store, config.batch_members):
+        for batch in _batches(store, config.batch_members, config.batch_pages):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
                 done_pages += _pages(store, batch)
                 continue

@@ -62,6 +62,7 @@ def config_payload(config: RunConfig) -> dict[str, Any]:
         "issue_date": config.issue_date.isoformat(),
         "kind": config.kind.value,
         "batch_members": config.batch_members,
+        "batch_pages": config.batch_pages,
     }
 
 
@@ -74,6 +75,7 @@ def config_from(payload: dict[str, Any], keys: KeyRing | None) -> RunConfig:
         out=Path(),
         keys=keys,
         batch_members=int(payload["batch_members"]),
+        batch_pages=int(payload["batch_pages"]),
     )
 
 

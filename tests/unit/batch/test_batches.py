@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from generator.batch import RunConfig, assemble
+from generator.batch import RunConfig, chunks
 from generator.batch.batches import DecidedMembers
 from generator.batch.plan import Planned
 from generator.domain.models import Member
@@ -33,7 +33,7 @@ def test_members_beyond_a_round_are_decided_when_read_and_the_same(
 ) -> None:
     rows = _rows(config)[:10]
     held = DecidedMembers(config, rows)
-    monkeypatch.setattr(assemble, "ROUND_MEMBERS", 3)
+    monkeypatch.setattr(chunks, "ROUND_MEMBERS", 3)
     gc.collect()
     before = sum(1 for o in gc.get_objects() if isinstance(o, Planned))
     lazy = DecidedMembers(config, rows)

@@ -17,6 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator.batch import RunConfig, assemble, run, runner
+from generator.batch.batches import LocalBatches, PlanRow
+from generator.batch.plan import header_pages, member_pages
 from generator.batch.store import Store
 from generator.errors import OutputError
 from generator.render.convert.base import FakeConverter
@@ -142,6 +144,48 @@ def test_each_delivery_is_on_disk_before_the_next_is_assembled(
     run(dataclasses.replace(config, workers=1), converter=FakeConverter())
     assert len(on_disk) > 4
     assert on_disk == list(range(len(on_disk)))
+
+
+def test_batches_are_cut_by_pages_too_and_each_is_one_round(
+    config: RunConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pass 1 counts each delivery's pages as its file will have them; batches close before
+    they would pass ``batch_pages`` (a delivery larger alone is a batch of its own), and a
+    batch the runner cut converts as one round."""
+    config = dataclasses.replace(config, batch_members=1000, batch_pages=24, workers=1)
+    batches: list[list[int]] = []
+    cuts: list[int] = []
+    render, cut = LocalBatches.render, assemble.rounds
+
+    def spy_render(self: LocalBatches, config: RunConfig, rows: list[PlanRow]) -> Any:
+        batches.append([r.ordinal for r in rows])
+        return render(self, config, rows)
+
+    def spy_rounds(*args: Any) -> Any:
+        cuts.append(len(result := cut(*args)))
+        return result
+
+    monkeypatch.setattr(LocalBatches, "render", spy_render)
+    monkeypatch.setattr(assemble, "rounds", spy_rounds)
+    run(config, converter=FakeConverter())
+    manifest = json.loads((config.out / "manifest.json").read_text(encoding="utf-8"))
+    documents: dict[str, list[list[str]]] = {}
+    for record in manifest["records"]:
+        documents.setdefault(record["delivery"], []).append(record["documents"])
+    pages = {}
+    for file in manifest["files"]:
+        employer = not file["delivery"].startswith("home-")
+        planned = header_pages(file["members"], employer) + sum(
+            member_pages(kinds) for kinds in documents[file["file"]]
+        )
+        assert planned == file["pages"], file["file"]
+        pages[int(Path(file["file"]).name.split("_")[0])] = file["pages"]
+    assert len(batches) > 5
+    assert sorted(o for batch in batches for o in batch) == sorted(pages)
+    for batch in batches:
+        assert sum(pages[o] for o in batch) <= 24 or len(batch) == 1
+    assert any(len(b) == 1 and pages[b[0]] > 24 for b in batches), "a delivery above it alone"
+    assert cuts == [1] * len(batches)
 
 
 @pytest.mark.parametrize("reader", ["pages", "one statement"])
