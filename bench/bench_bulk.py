@@ -205,7 +205,7 @@ NOTES = """
   started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
   counted once. Both are sampled every 0.1 s.
 - Where the run's memory goes: ~63 MiB once modules are loaded; ~71 MiB once the fonts'
-  coverage, the templates and pass 1 are done; 78–83 MiB while two batches are in flight
+  coverage, the templates and pass 1 are done; 75–78 MiB while two batches are in flight
   (their members, contexts and converted chunks, one DOCX build or assembly at a time).
   Python's own objects (tracemalloc, a 3,000-member run) stay at ~40 MiB from the 100th
   delivery to the 290th: what differs between batches is only the batch in hand.
@@ -230,20 +230,25 @@ NOTES = """
 - What grew with a delivery's size, and is gone: its PDF built whole by pypdf's writer,
   every page's objects and then the file twice (~1 MB of objects per 400 pages; now written
   page by page, render/pdfstream.py, ~1 MiB lower on both sizes); an employer larger than a
-  batch, decided and converted whole (2,000 members in one delivery: 174 MiB; now 120
-  members a round, the file open between rounds, its chunks converted on both LibreOffice
-  processes at once: see the one-employer row, 73 s before that last change, 50 s after).
-- What is left: the 10,000-member run peaks up to ~1 MiB above the 1,000-member one, and
-  the one-employer run within ~3 MiB of it (its rounds hold 120 members of one delivery,
-  converted two chunks at a time; its members' records, ~0.6 KB each, are read whole). The
-  resident size levels within the first minute and is stationary after that (its maximum
-  per 20 s stays within ~1 MiB to the end); tracemalloc finds no Python object that
-  accumulates, and pymalloc's arenas stay at the same count from the first batches to the
-  end, so what differs is the maximum of more moments of the same kind (a DOCX build or an
-  assembly while the other batch waits on LibreOffice), and the heap's layout after ~90
-  batches instead of ~9. Run to run, the same size varies by ~1 MiB, and from day to day
-  by more (87.6 / 88.5 MiB on 2026-11-24). Batches of 80 members instead of 120 did not
-  change it; neither did reading converted chunks only when their batch is assembled.
+  batch, decided and converted whole (2,000 members in one delivery: 174 MiB; now in
+  rounds, the file open between rounds, its chunks converted on both LibreOffice processes
+  at once: see the one-employer row, 73 s before that last change, 50 s after).
+- What grew with the heaviest batch, and is gone: batches were cut at 120 members only, and
+  120 members take 250 to 400 pages as their documents and deliveries vary, so the longer
+  run met heavier batches (390 pages against 358). Batches and rounds now also close
+  before 300 pages (`RunConfig.batch_pages`), a ceiling both sizes reach. Two more things a
+  batch held went: its converted chunks' bytes (now in unnamed files in the run's work
+  folder, read object by object) and every object of a round parsed and cached by pypdf
+  until the round was written (dropped from the reader once written). Together ~2 MiB lower
+  at both sizes (3,000 members: 78.8 → 76.8 MiB, minutes apart; pixel-identical pages).
+- What is left: the 10,000-member run still peaks ~0.5 MiB above the 1,000-member one.
+  Measured after each batch (a 10,000-member run): pymalloc holds the same 35 arenas from
+  the first batch to the last, the C heap and Python's block count are flat, but the
+  arenas' resident pages rise by ~1 MiB over the first ~12 batches and then stay: pymalloc
+  never gives back a free pool inside an arena that is still in use, so each arena's pools
+  stay resident once touched, and a run touches more of them the longer it runs, up to the
+  arenas' size. The 1,000-member run ends after 11 batches, before that level is reached.
+  Run to run, the same size varies by ~0.5–1 MiB, and from day to day by more.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
