@@ -59,9 +59,8 @@ class PdfStream:
         # Per source file, its objects' new numbers: an object shared by pages (a font) is
         # written once. Weakly: a source let go (a round's converted chunks, when a large
         # delivery is written round by round) takes its table with it.
-        self._copied: weakref.WeakKeyDictionary[object, dict[int, int]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._copied: weakref.WeakKeyDictionary[object, dict[int, int]]
+        self._copied = weakref.WeakKeyDictionary()
         self._waiting: deque[tuple[int, IndirectObject]] = deque()
         self._position = 0
         self._write(_HEADER)
@@ -131,12 +130,8 @@ class PdfStream:
                 }
             ),
         )
-        catalog = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Catalog"),
-                NameObject("/Pages"): self._reference(_PAGES),
-            }
-        )
+        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog")})
+        catalog[NameObject("/Pages")] = self._reference(_PAGES)
         if self._bookmarks:
             catalog[NameObject("/Outlines")] = self._reference(self._outline())
         root = self._allocate()
@@ -246,9 +241,8 @@ class PdfStream:
 
 
 def _forget(reference: IndirectObject) -> None:
-    """Drop a written object from its reader's cache of parsed objects. Its number here is
-    known, so it is not read again for this file; kept, a round's every object (fonts,
-    images, each page's content) piled up in the reader until the round was written."""
+    """Drop a written object from its reader's cache: with its number known here it is not
+    read again, and kept, a round's every object piled up until the round was written."""
     cache = getattr(reference.pdf, "resolved_objects", None)
     if isinstance(cache, dict):
         cache.pop((reference.generation, reference.idnum), None)
