@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, overload
 
 from generator.batch.chunks import Chunks, Piece, Where, rounds
+from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.batch.plan import Planned, header_pages, member_pages
 from generator.documents import spec_for
 from generator.documents.common import era
@@ -76,24 +77,27 @@ def render_batch(
     issue_date: date,
     deliveries: Sequence[DeliveryPlan],
     *,
+    ceilings: tuple[int, int] = (DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES),
     target: Target | None = None,
     parallel: int = 1,
     spool: Path | None = None,
 ) -> list[DeliveryOutput]:
-    """Convert a batch and assemble its deliveries, a round at a time: each PDF is written
+    """Convert a batch and assemble its deliveries, a round at a time (at most ``ceilings``,
+    members and pages, the run's batch ceilings): each PDF is written
     to ``target`` when one is given, else its bytes are in its output (for a Celery worker
     to send back); converted chunks wait in ``spool`` when one is given (``Chunks``). A
     batch of several rounds (one delivery above the batch ceilings, a large employer)
     converts ``parallel`` chunks at once: the run's other batches, all smaller, are soon
     done and leave the LibreOffice pool to it."""
     writing = _Writing(profile, issue_date, deliveries, target)
-    cut = rounds(
+    sizes = (
         (
             header_pages(len(d.members), d.recipient.employer),
             (member_pages(p.documents) for p in d.members),
         )
         for d in deliveries
     )
+    cut = rounds(sizes, *ceilings)
     with contextlib.ExitStack() as open_file:
         for pieces in cut:
             with Chunks(spool) as chunks:

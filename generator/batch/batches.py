@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, overload
 
-from generator.batch import chunks
 from generator.batch.assemble import DeliveryOutput, DeliveryPlan, Target, render_batch
 from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, recipient_from_json
@@ -76,7 +75,7 @@ class DecidedMembers(Sequence[Planned]):
 
     def __init__(self, config: RunConfig, rows: list[tuple[int, str]]) -> None:
         self._config, self._rows = config, rows
-        small = len(rows) <= chunks.ROUND_MEMBERS
+        small = len(rows) <= config.batch_members  # one round
         self._held = [self._decide(row) for row in rows] if small else None
 
     def __len__(self) -> int:
@@ -145,6 +144,7 @@ def _render(
             config.profile,
             config.issue_date,
             deliveries,
+            ceilings=(config.batch_members, config.batch_pages),
             target=target,
             parallel=config.workers,
             spool=spool,

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 
-from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.documents.values import TemplateValue
 from generator.render.pipeline import Renderer
 
@@ -23,30 +22,20 @@ from generator.render.pipeline import Renderer
 #: 20–40 took ~25 ms; below 20 the fixed cost of a conversion starts to show.
 CHUNK_DOCUMENTS = 40
 
-#: Members and pages converted and written in one round: the run's batch ceilings
-#: (``batch_members``, ``batch_pages``), so that a batch the runner cut is one round. Only a
-#: delivery larger than that (an employer of hundreds or thousands of members) takes
-#: several, its file open between them, so that no round holds more members' contexts and
-#: converted chunks than an ordinary batch.
-ROUND_MEMBERS = DEFAULT_BATCH_MEMBERS
-ROUND_PAGES = DEFAULT_BATCH_PAGES
-
 #: Part of a delivery in a round: the delivery's index in the batch, and its members
 #: ``start:stop``. A piece that starts at 0 carries the cover letter and the 送付者リスト.
 Piece = tuple[int, int, int]
 
 
 def rounds(
-    deliveries: Iterable[tuple[int, Iterable[int]]],
-    members: int | None = None,
-    pages: int | None = None,
+    deliveries: Iterable[tuple[int, Iterable[int]]], members: int, pages: int
 ) -> list[list[Piece]]:
     """Deliveries, each as its header's pages and its members' pages, cut in order into
-    rounds of at most ``members`` members and ``pages`` pages (``ROUND_MEMBERS``,
-    ``ROUND_PAGES`` unless given). The header goes with the delivery's first member (alone,
-    in a delivery of none); a member that exceeds ``pages`` on its own still makes a round."""
-    members = ROUND_MEMBERS if members is None else members
-    pages = ROUND_PAGES if pages is None else pages
+    rounds of at most ``members`` members and ``pages`` pages: the run's batch ceilings, so
+    that a batch the runner cut is one round, and only a delivery above them (an employer of
+    hundreds or thousands of members) takes several, its file open between them. The header
+    goes with the delivery's first member (alone, in a delivery of none); a member that
+    exceeds ``pages`` on its own still makes a round."""
     cut: list[list[Piece]] = [[]]
     held = used = 0  # the last round's members and pages
     for index, (header, sizes) in enumerate(deliveries):

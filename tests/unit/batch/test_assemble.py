@@ -15,7 +15,7 @@ from generator.batch import RunConfig, chunks, run
 from generator.render.convert.base import FakeConverter
 
 
-@pytest.mark.parametrize(("ceiling", "value"), [("ROUND_MEMBERS", 3), ("ROUND_PAGES", 10)])
+@pytest.mark.parametrize(("ceiling", "value"), [("batch_members", 3), ("batch_pages", 10)])
 def test_an_employer_larger_than_a_round_is_written_round_by_round(
     config: RunConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ceiling: str, value: int
 ) -> None:
@@ -23,7 +23,6 @@ def test_an_employer_larger_than_a_round_is_written_round_by_round(
     chunks outlive it (nor its delivery's file, open across rounds, hold them)."""
     whole = dataclasses.replace(config, workers=1, out=tmp_path / "whole")
     run(whole, converter=FakeConverter())
-    monkeypatch.setattr(chunks, ceiling, value)
     alive: weakref.WeakSet[PdfReader] = weakref.WeakSet()
     left_over: list[int] = []
     convert = chunks.Chunks.convert
@@ -34,7 +33,7 @@ def test_an_employer_larger_than_a_round_is_written_round_by_round(
         alive.update(r for readers in self.readers.values() for r in readers)
 
     monkeypatch.setattr(chunks.Chunks, "convert", watched)
-    cut = dataclasses.replace(config, workers=1)
+    cut = dataclasses.replace(config, workers=1, **{ceiling: value})  # type: ignore[arg-type]
     run(cut, converter=FakeConverter())
     files = sorted(p.name for p in (whole.out / "deliveries").glob("*.pdf"))
     assert files == sorted(p.name for p in (cut.out / "deliveries").glob("*.pdf"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 
 import pytest
 
-from generator.batch import RunConfig, chunks
+from generator.batch import RunConfig
 from generator.batch.batches import DecidedMembers
 from generator.batch.plan import Planned
 from generator.domain.models import Member
@@ -33,10 +34,9 @@ def test_members_beyond_a_round_are_decided_when_read_and_the_same(
 ) -> None:
     rows = _rows(config)[:10]
     held = DecidedMembers(config, rows)
-    monkeypatch.setattr(chunks, "ROUND_MEMBERS", 3)
     gc.collect()
     before = sum(1 for o in gc.get_objects() if isinstance(o, Planned))
-    lazy = DecidedMembers(config, rows)
+    lazy = DecidedMembers(dataclasses.replace(config, batch_members=3), rows)
     assert sum(1 for o in gc.get_objects() if isinstance(o, Planned)) == before
     assert len(lazy) == len(held) == 10
     assert list(lazy) == list(held)
