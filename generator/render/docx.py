@@ -14,34 +14,22 @@ import itertools
 import re
 import threading
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.parsers import expat
 
 import jinja2
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage, RichText
+from docxtpl import DocxTemplate
 
-from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
+from generator.documents.values import TemplateValue
 from generator.errors import TemplateError
 from generator.memory import peak
-from generator.render.fonts import coverage
-from generator.render.qr import barcode_width_mm, customer_barcode_png, qr_png
+from generator.render.docx_body import body_parts
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-_FIRST_PARAGRAPH = re.compile(r"<w:p(?=[ >])[^>]*>")
 _PAGE_SIZE = re.compile(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"')
-_BODY = re.compile(r"<w:body[^>]*>")
-_PARAGRAPH_NEWLINE = re.compile(r"\n<w:p([ >])")
-#: Text holding a tab, newline, bell or form feed: what docxtpl's listing pass rewrites.
-_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 #: docxtpl's column tags ({%tc %}), the only way a rendered row gains or loses cells.
 _COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
-#: A drawing's id attribute (docPr carries it first in Word's and python-docx's XML alike).
-_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
-_BREAK_PARAGRAPH = (
-    '<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
-)
 
 
 def environment() -> jinja2.Environment:
@@ -79,17 +67,6 @@ class _Compiled:
             return archive.read("word/document.xml").decode("utf-8")
 
 
-def _number_drawings(body: str, document: DocxTemplate) -> str:
-    """Number the drawings (wp:docPr) in document order from 1001, as docxtpl's
-    ``fix_docpr_ids`` does on a tree: each inline image must have an id of its own."""
-
-    def renumber(match: re.Match[str]) -> str:
-        document.docx_ids_index += 1
-        return f"{match.group(1)}{document.docx_ids_index}{match.group(2)}"
-
-    return _DRAWING_ID.sub(renumber, body)
-
-
 class _WellFormed:
     """Checks the XML is well formed as it streams past, piece by piece, without building a
     tree: a TemplateError, not a LibreOffice that loads half a document, when a template's
@@ -111,21 +88,6 @@ def _entry(name: str) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(name)
     entry.compress_type = zipfile.ZIP_DEFLATED
     return entry
-
-
-def _start_on_new_page(body: str) -> str:
-    """Make a member's body start on a fresh page, without moving anything on it."""
-    stripped = body.lstrip()
-    match = _FIRST_PARAGRAPH.match(stripped)
-    if match is None:  # the body opens with a table: a 1 pt paragraph carries the break
-        return _BREAK_PARAGRAPH + stripped
-    end = match.end()
-    if stripped.startswith("<w:pPr>", end):
-        inner = end + len("<w:pPr>")
-        style = re.match(r"<w:pStyle [^>]*/>", stripped[inner:])
-        inner += style.end() if style else 0
-        return stripped[:inner] + "<w:pageBreakBefore/>" + stripped[inner:]
-    return stripped[:end] + "<w:pPr><w:pageBreakBefore/></w:pPr>" + stripped[end:]
 
 
 class TemplateSet:
@@ -158,7 +120,7 @@ class TemplateSet:
         document.init_docx()
         document.render_init()
         document.current_rendering_part = document.docx._part
-        parts = _parts(name, compiled, document, contexts)
+        parts = body_parts(name, compiled.template, compiled.fixes_tables, document, contexts)
         out = io.BytesIO()
         if compiled.fixes_tables:  # docxtpl mends the columns on a tree
             tree = document.fix_tables(b"".join(parts))
@@ -190,61 +152,3 @@ class TemplateSet:
                     if info.filename != "word/document.xml":
                         target.writestr(_entry(info.filename), source.read(info))
         return out.getvalue()
-
-
-def _parts(
-    name: str,
-    compiled: _Compiled,
-    document: DocxTemplate,
-    contexts: Sequence[Mapping[str, TemplateValue]],
-) -> Iterator[bytes]:
-    """The body's XML as UTF-8, a member at a time: its opening tag, each member's body
-    (each after the first from a fresh page), then the section properties and closing tag.
-    Apart, because one string of 40 bodies took 4 bytes a character as soon as one name
-    held a 外字 beyond the BMP."""
-    tail = ""
-    for index, context in enumerate(contexts):
-        values = {key: _value(document, value) for key, value in context.items()}
-        try:
-            xml = compiled.template.render(values)
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"template {name}: {exc.message}") from None
-        xml = _PARAGRAPH_NEWLINE.sub(r"<w:p\1", xml)
-        if _LISTING.search(xml):
-            xml = document.resolve_listing(xml)
-        opening = _BODY.search(xml)
-        if opening is None:
-            raise TemplateError(f"template {name} has no document body")
-        start = opening.end()
-        end = xml.rindex("<w:sectPr")
-        if not index:
-            yield xml[:start].encode("utf-8")
-        tail = xml[end:]
-        body = _start_on_new_page(xml[start:end]) if index else xml[start:end]
-        if not compiled.fixes_tables:
-            body = _number_drawings(body, document)
-        yield body.encode("utf-8")
-    yield tail.encode("utf-8")
-
-
-def _fitted(value: Fitted) -> RichText:
-    """Runs at the fitted size, each in the face that has its characters (the body font, its
-    Ext face, or the 外字 font), so the text layer keeps them in reading order."""
-    size = round(value.points * 2)  # half-points
-    text = RichText()
-    for font, chars in itertools.groupby(value.text, key=coverage().body_font):
-        text.add("".join(chars), size=size, bold=value.bold, font=f"eastAsia:{font}")
-    return text
-
-
-def _value(document: DocxTemplate, value: TemplateValue) -> object:
-    if isinstance(value, Fitted):
-        return _fitted(value)
-    if isinstance(value, QrImage):
-        return InlineImage(document, io.BytesIO(qr_png(value.payload)), width=Mm(value.width_mm))
-    if isinstance(value, BarcodeImage):
-        width = Mm(barcode_width_mm(len(value.bars)))
-        return InlineImage(document, io.BytesIO(customer_barcode_png(value.bars)), width=width)
-    if isinstance(value, list):
-        return [{key: _value(document, item) for key, item in row.items()} for row in value]  # type: ignore[arg-type]
-    return value

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from generator.documents import SPECS, spec_for
 from generator.errors import TemplateError
-from generator.render.docx import TemplateSet, _start_on_new_page
+from generator.render.docx import TemplateSet
 from tests.cases import facts, profile
 
 
@@ -65,30 +65,6 @@ def test_nothing_to_render_and_missing_templates(tmp_path: Path) -> None:
         TemplateSet().render("qualification-notice.docx", [])
     with pytest.raises(TemplateError, match="cannot be loaded"):
         TemplateSet(tmp_path).compiled("absent.docx")
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        ("<w:p><w:r/></w:p>", "<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r/></w:p>"),
-        (
-            "<w:p><w:pPr><w:jc/></w:pPr></w:p>",
-            "<w:p><w:pPr><w:pageBreakBefore/><w:jc/></w:pPr></w:p>",
-        ),
-        (
-            '<w:p><w:pPr><w:pStyle w:val="T"/><w:jc/></w:pPr></w:p>',
-            '<w:p><w:pPr><w:pStyle w:val="T"/><w:pageBreakBefore/><w:jc/></w:pPr></w:p>',
-        ),
-    ],
-)
-def test_start_on_new_page(body: str, expected: str) -> None:
-    assert _start_on_new_page(body) == expected
-
-
-def test_a_body_opening_with_a_table_gets_a_break_paragraph() -> None:
-    result = _start_on_new_page("<w:tbl></w:tbl>")
-    assert result.startswith("<w:p><w:pPr><w:pageBreakBefore/>")
-    assert result.endswith("<w:tbl></w:tbl>")
 
 
 def test_page_sizes_come_from_the_templates() -> None:
