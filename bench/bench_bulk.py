@@ -85,17 +85,35 @@ def _is_ours(candidate: psutil.Process, pid: int) -> bool:
         return False
 
 
-#: Both sizes draw employers of up to this many members, so that the runs differ in length
-#: alone: a delivery is one PDF, assembled in memory, so its size bounds memory on its own.
+#: Both sizes draw employers of up to this many members. The larger file draws more of them
+#: near that cap (10,000 members: 8 employers of 100 or more; 1,000: one), so its runs also
+#: differ in make-up; the repeated run (``repeat``) differs in length alone.
 MAX_EMPLOYER = 120
 
 
-def bulk(size: int, workdir: Path, *, one_employer: bool = False) -> dict[str, float]:
+def _repeated(rows: list[dict[str, str]], times: int) -> list[dict[str, str]]:
+    """``rows`` ``times`` over, each copy with record_ids and employers of its own: the same
+    deliveries again, not one employer ten times larger."""
+    copies = []
+    for copy in range(times):
+        for row in rows:
+            again = dict(row, record_id=f"{row['record_id']}r{copy}")
+            if row["employer_code"]:
+                again["employer_code"] = f"{row['employer_code']}r{copy}"
+            copies.append(again)
+    return copies
+
+
+def bulk(
+    size: int, workdir: Path, *, one_employer: bool = False, repeat: int = 1
+) -> dict[str, float]:
     """A run over ``size`` members; with ``one_employer``, all but those at home work for
-    the same employer (a large company's 事業所): one delivery of thousands of members."""
-    name = f"{size}{'-one' if one_employer else ''}"
+    the same employer (a large company's 事業所): one delivery of thousands of members; with
+    ``repeat``, the file of ``size // repeat`` members that many times over."""
+    name = f"{size}{'-one' if one_employer else ''}{f'x{repeat}' if repeat > 1 else ''}"
     source = workdir / f"members-{name}.csv"
-    rows = members(size, seed=size, max_employer=MAX_EMPLOYER)
+    base = size // repeat
+    rows = _repeated(members(base, seed=base, max_employer=MAX_EMPLOYER), repeat)
     if one_employer:
         first = next(row for row in rows if row["employer_code"])
         employer = {k: v for k, v in first.items() if k.startswith("employer_")}
@@ -139,6 +157,7 @@ def bulk(size: int, workdir: Path, *, one_employer: bool = False) -> dict[str, f
     return {
         "members": size,
         "one_employer": float(one_employer),
+        "repeat": float(repeat),
         "pages": pages,
         "seconds": seconds,
         "pages_per_s": pages / seconds,
@@ -241,14 +260,24 @@ NOTES = """
   folder, read object by object) and every object of a round parsed and cached by pypdf
   until the round was written (dropped from the reader once written). Together ~2 MiB lower
   at both sizes (3,000 members: 78.8 → 76.8 MiB, minutes apart; pixel-identical pages).
-- What is left: the 10,000-member run still peaks ~0.5 MiB above the 1,000-member one.
-  Measured after each batch (a 10,000-member run): pymalloc holds the same 35 arenas from
-  the first batch to the last, the C heap and Python's block count are flat, but the
-  arenas' resident pages rise by ~1 MiB over the first ~12 batches and then stay: pymalloc
-  never gives back a free pool inside an arena that is still in use, so each arena's pools
-  stay resident once touched, and a run touches more of them the longer it runs, up to the
-  arenas' size. The 1,000-member run ends after 11 batches, before that level is reached.
-  Run to run, the same size varies by ~0.5–1 MiB, and from day to day by more.
+- What grew with a name's characters, and is gone: one 外字 beyond the BMP (𠮷) made
+  jinja's string of a member's document 4 bytes a character, and a DOCX build held several
+  copies of it for a moment; a sender list's page of such a name made the run's largest
+  transient (1.36 MiB; 0.8 now). Each member's XML is now encoded to UTF-8 piece by piece as
+  jinja renders it (render/docx_body.py), with the same bytes. Against the last bench:
+  76.6 → 76.1 MiB at 1,000 members, 77.1 → 76.8 at 10,000.
+- What is left: the 10,000-member run still peaks above the 1,000-member one, by 0.7 MiB
+  here (single runs the same day: 76.8–77.3 MiB against 76.1–76.2). The repeated row (the
+  1,000-member file ten times over, each copy with employers of its own) peaks about as
+  high, so the gap comes with length, not with the larger file's make-up. It belongs to no
+  batch: the peak rises in steps of tens of KB spread over the run, in DOCX builds of every
+  kind. After each batch, the longer run's process holds 0.1–0.3 MiB more in each of
+  pymalloc's arenas, glibc's heaps and its mapped libraries (smaps): pages an allocator
+  keeps once touched (pymalloc never gives back a free pool in an arena still in use;
+  glibc, only whole free pages). Objects do not accumulate: pymalloc holds the same 35
+  arenas from the first batch to the last, and the live objects of batch 6 and batch 22
+  differ only by the batch in hand. 1,000-member files of other seeds peak at 76.1–76.5
+  MiB: the gap is about as large as the spread between files of one size.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
@@ -284,6 +313,8 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
     ]
     for r in runs:
         label = f"{r['members']:,.0f}" + (", one employer" if r["one_employer"] else "")
+        if r["repeat"] > 1:
+            label += f", the {r['members'] / r['repeat']:,.0f} file ×{r['repeat']:.0f}"
         lines.append(
             f"| {label} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | "
             f"{r['peak_python_mb']:.1f} MiB | {r['peak_office_mb']:.0f} MiB | "
@@ -300,7 +331,7 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
         "### Ratio",
         "",
     ]
-    sized = [r for r in runs if not r["one_employer"]]
+    sized = [r for r in runs if not r["one_employer"] and r["repeat"] == 1]
     for r in sized:
         lines.append(
             f"- {r['members']:,.0f} members: bulk is **{r['pages_per_s'] / slow['pages_per_s']:.0f}×** "
@@ -313,6 +344,11 @@ def report(runs: list[dict[str, float]], slow: dict[str, float]) -> str:
             f"members, {last['peak_python_mb']:.1f} MiB at {last['members']:,.0f}."
         )
     for r in runs:
+        if r["repeat"] > 1:
+            lines.append(
+                f"- Length alone (the {r['members'] / r['repeat']:,.0f}-member file "
+                f"×{r['repeat']:.0f}): {r['peak_python_mb']:.1f} MiB."
+            )
         if r["one_employer"]:
             lines.append(
                 f"- One employer of {r['members']:,.0f} members (one delivery, written round "
@@ -332,7 +368,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hdg-bench-") as directory:
         workdir = Path(directory)
-        runs = [bulk(int(size), workdir) for size in args.sizes.split(",")]
+        sizes = [int(size) for size in args.sizes.split(",")]
+        runs = [bulk(size, workdir) for size in sizes]
+        if len(sizes) > 1 and sizes[-1] % sizes[0] == 0:
+            runs.append(bulk(sizes[-1], workdir, repeat=sizes[-1] // sizes[0]))
         if args.employer:
             runs.append(bulk(args.employer, workdir, one_employer=True))
         slow = naive(args.naive, workdir)
