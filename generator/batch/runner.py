@@ -50,7 +50,7 @@ def _file_name(ordinal: int, postcode: str, key: str) -> str:
     return f"{ordinal:06d}_{postcode}_{safe}.pdf"
 
 
-#: A delivery as batches are cut: ordinal, key, postcode, members. (Its recipient is read
+#: A delivery as batches are cut: ordinal, key, postcode, pages. (Its recipient is read
 #: when its batch is rendered: held for every delivery read ahead, it took memory that grew
 #: with the number of deliveries.)
 _Slot = tuple[int, str, str, int]
@@ -81,7 +81,7 @@ def _batches(store: Store, members: int, pages: int) -> Iterator[list[_Slot]]:
         if batch and (held + count > members or used + size > pages):
             yield batch
             batch, held, used = [], 0, 0
-        batch.append((int(str(ordinal)), str(key), str(postcode), count))
+        batch.append((int(str(ordinal)), str(key), str(postcode), size))
         held, used = held + count, used + size
     if batch:
         yield batch
@@ -102,7 +102,7 @@ def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
 def _rows(store: Store, batch: list[_Slot], total: int) -> list[PlanRow]:
     """A batch's deliveries as plain data, as pass 1 stored them (and as Celery sends them)."""
     rows = []
-    for ordinal, key, postcode, _count in batch:
+    for ordinal, key, postcode, _pages in batch:
         recipient = str(
             store.execute("SELECT recipient FROM deliveries WHERE ordinal = ?", (ordinal,))[0][0]
         )
@@ -156,13 +156,6 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
     return result.pages
 
 
-def _pages(store: Store, batch: list[_Slot]) -> int:
-    return sum(
-        int(str(store.execute("SELECT pages FROM deliveries WHERE ordinal = ?", (o,))[0][0]))
-        for o, *_ in batch
-    )
-
-
 def execute(config: RunConfig, store: Store, batches: Batches, progress: Progress | None) -> None:
     """Render every delivery not yet done, a few batches in flight at once."""
     total_deliveries = int(str(store.execute("SELECT COUNT(*) FROM deliveries")[0][0]))
@@ -172,7 +165,7 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
         running: set[Future[list[Rendered]]] = set()
         for batch in _batches(store, config.batch_members, config.batch_pages):
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
-                done_pages += _pages(store, batch)
+                done_pages += sum(pages for *_, pages in batch)  # as _batches read them
                 continue
             rows = _rows(store, batch, total_deliveries)
             running.add(pool.submit(batches.render, config, rows))

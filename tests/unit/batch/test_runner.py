@@ -111,8 +111,18 @@ def test_a_crashed_run_resumes_to_the_same_bytes(config: RunConfig, tmp_path: Pa
     with pytest.raises(OutputError, match="--resume"):
         run(config, converter=FakeConverter())
     resumed = FakeConverter()
-    run(dataclasses.replace(config, resume=True), converter=resumed)
+    reports: list[tuple[int, int]] = []
+    run(
+        dataclasses.replace(config, resume=True),
+        converter=resumed,
+        progress=lambda done, total: reports.append((done, total)),
+    )
     assert _outputs(config.out) == _outputs(whole.out)
+    # Batches finished before the crash count their pages: the last batch's report, before
+    # the closing one, already reaches the total, which is every file's pages.
+    total = sum(f["pages"] for f in json.loads((config.out / "manifest.json").read_text())["files"])
+    assert reports[-2] == (total, total)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
     fresh = FakeConverter()
     run(dataclasses.replace(whole, out=tmp_path / "fresh"), converter=fresh)
     assert resumed.calls < fresh.calls, "finished deliveries are not redone"
