@@ -10,21 +10,22 @@ undefined variable is an error.
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from xml.parsers import expat
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Length
+from docxtpl import DocxTemplate, InlineImage
 
 from generator.documents.values import TemplateValue
 from generator.errors import TemplateError
 from generator.memory import peak
 from generator.render.docx_body import body_parts
+from generator.render.docx_package import Media, Skeleton
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _PAGE_SIZE = re.compile(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"')
@@ -61,6 +62,8 @@ class _Compiled:
             raise TemplateError(f"template {path.name} sets no page size")
         #: The page size in points (twentieths of a point in the DOCX).
         self.page_size = (int(size.group(1)) / 20, int(size.group(2)) / 20)
+        #: The package around a chunk's body, unless the chunk is parsed (``fixes_tables``).
+        self.skeleton = None if self.fixes_tables else Skeleton(path.name, self.raw)
 
     def raw_document_xml(self) -> str:
         with zipfile.ZipFile(io.BytesIO(self.raw)) as archive:
@@ -76,18 +79,33 @@ class _WellFormed:
         self.name = name
         self._parser = expat.ParserCreate()
 
-    def feed(self, part: bytes, *, last: bool = False) -> None:
+    def passing(self, parts: Iterable[bytes]) -> Iterator[bytes]:
+        """The parts, each checked as it passes; the end of the document checked last."""
+        for part in parts:
+            self._feed(part)
+            yield part
+        self._feed(b"", last=True)
+
+    def _feed(self, part: bytes, *, last: bool = False) -> None:
         try:
             self._parser.Parse(part, last)
         except expat.ExpatError as exc:
             raise TemplateError(f"template {self.name} renders broken XML: {exc}") from None
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    """A zip entry with a fixed time, so that the same documents give the same bytes."""
-    entry = zipfile.ZipInfo(name)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
+class _PackageDrawings:
+    """Images added to the chunk's python-docx package (docxtpl's InlineImage): the route
+    of a chunk that is parsed, whose drawings docxtpl numbers on the tree."""
+
+    def __init__(self, document: DocxTemplate) -> None:
+        self._document = document
+
+    def drawing(self, blob: bytes, width: Length) -> str:
+        return str(InlineImage(self._document, io.BytesIO(blob), width=width))
+
+    def next_drawing_id(self) -> int:
+        self._document.docx_ids_index += 1
+        return int(self._document.docx_ids_index)
 
 
 class TemplateSet:
@@ -116,13 +134,13 @@ class TemplateSet:
     def _build(
         name: str, compiled: _Compiled, contexts: Sequence[Mapping[str, TemplateValue]]
     ) -> bytes:
-        document = DocxTemplate(io.BytesIO(compiled.raw))
-        document.init_docx()
-        document.render_init()
-        document.current_rendering_part = document.docx._part
-        parts = body_parts(name, compiled.template, compiled.fixes_tables, document, contexts)
         out = io.BytesIO()
-        if compiled.fixes_tables:  # docxtpl mends the columns on a tree
+        if compiled.skeleton is None:  # docxtpl mends the columns on a tree
+            document = DocxTemplate(io.BytesIO(compiled.raw))
+            document.render_init()
+            document.current_rendering_part = document.docx._part
+            drawings = _PackageDrawings(document)
+            parts = body_parts(name, compiled.template, drawings, False, contexts)
             tree = document.fix_tables(b"".join(parts))
             document.fix_docpr_ids(tree)
             document.map_tree(tree)
@@ -132,23 +150,8 @@ class TemplateSet:
         # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a
         # moment, and held as text ~2 MB; parsing it and writing it out again changes nothing
         # but the drawings' ids, which a substitution numbers alike.
-        document.docx.element.body.clear()
-        before, found, after = document.docx.part.blob.partition(b"<w:body/>")
-        if not found:
-            raise TemplateError(f"template {name} has no empty body to fill")
-        checked = _WellFormed(name)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            # First in the package: the parts after it (media, relationships, content types)
-            # are known only once every member's images have been added.
-            with target.open(_entry("word/document.xml"), "w") as stream:
-                for part in itertools.chain((before,), parts, (after,)):
-                    checked.feed(part)
-                    stream.write(part)
-            checked.feed(b"", last=True)
-            package = io.BytesIO()
-            document.docx.save(package)
-            with zipfile.ZipFile(package) as source:
-                for info in source.infolist():
-                    if info.filename != "word/document.xml":
-                        target.writestr(_entry(info.filename), source.read(info))
+        media = Media(compiled.skeleton)
+        parts = body_parts(name, compiled.template, media, True, contexts)
+        document = _WellFormed(name).passing(compiled.skeleton.document(parts))
+        compiled.skeleton.write(out, document, media)
         return out.getvalue()

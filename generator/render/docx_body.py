@@ -7,14 +7,14 @@ soon as one 外字 lies beyond the BMP.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
 
 import jinja2
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage, RichText
+from docx.shared import Length, Mm
+from docxtpl import DocxTemplate, RichText
 
 from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
@@ -36,19 +36,43 @@ _BREAK_PARAGRAPH = (
 )
 
 
+class Drawings(Protocol):
+    """Where a chunk's images go: its package's bookkeeping (``docx_package.Media``), or
+    python-docx's own when the chunk is parsed after all."""
+
+    def drawing(self, blob: bytes, width: Length) -> str:
+        """A PNG as an inline drawing (the XML docxtpl's InlineImage renders)."""
+
+    def next_drawing_id(self) -> int:
+        """The next drawing's id (wp:docPr), counted from 1001 in the chunk."""
+
+
+class _Image:
+    """An image in a member's values: drawn, and its part added, as jinja outputs it."""
+
+    def __init__(self, drawings: Drawings, blob: bytes, width: Length) -> None:
+        self._drawings, self._blob, self._width = drawings, blob, width
+
+    def __html__(self) -> str:
+        return self._drawings.drawing(self._blob, self._width)
+
+    __str__ = __html__
+
+
 def body_parts(
     name: str,
     template: jinja2.Template,
-    fixes_tables: bool,
-    document: DocxTemplate,
+    drawings: Drawings,
+    number: bool,
     contexts: Sequence[Mapping[str, TemplateValue]],
 ) -> Iterator[bytes]:
     """The body's XML as UTF-8, a member at a time: its opening tag, each member's body
-    (each after the first from a fresh page), then the section properties and closing tag."""
+    (each after the first from a fresh page, its drawings numbered if ``number``), then the
+    section properties and closing tag."""
     tail = b""
     for index, context in enumerate(contexts):
-        values = {key: template_value(document, value) for key, value in context.items()}
-        xml = member_xml(name, template, document, values)
+        values = {key: template_value(drawings, value) for key, value in context.items()}
+        xml = member_xml(name, template, values)
         opening = _BODY.search(xml)
         if opening is None:
             raise TemplateError(f"template {name} has no document body")
@@ -59,15 +83,13 @@ def body_parts(
         tail = xml[end:]
         body = start_on_new_page(xml[start:end]) if index else xml[start:end]
         del xml
-        if not fixes_tables:
-            body = number_drawings(body, document)
+        if number:
+            body = number_drawings(body, drawings)
         yield body
     yield tail
 
 
-def member_xml(
-    name: str, template: jinja2.Template, document: DocxTemplate, values: Mapping[str, object]
-) -> bytes:
+def member_xml(name: str, template: jinja2.Template, values: Mapping[str, object]) -> bytes:
     """One member's document.xml as UTF-8, encoded piece by piece as jinja renders it: never
     one string of it, which takes 4 bytes a character as soon as one 外字 lies beyond the BMP
     (a sender list's page, ~50,000 characters, then took 200 KB a copy, and a DOCX build held
@@ -78,17 +100,17 @@ def member_xml(
         raise TemplateError(f"template {name}: {exc.message}") from None
     xml = PARAGRAPH_NEWLINE.sub(rb"<w:p\1", xml)
     if _LISTING.search(xml):  # rare: a value with a tab or a line break
-        xml = document.resolve_listing(xml.decode("utf-8")).encode("utf-8")
+        # docxtpl's listing pass reads nothing of its template: no package needs opening.
+        xml = DocxTemplate.resolve_listing(None, xml.decode("utf-8")).encode("utf-8")
     return xml
 
 
-def number_drawings(body: bytes, document: DocxTemplate) -> bytes:
+def number_drawings(body: bytes, drawings: Drawings) -> bytes:
     """Number the drawings (wp:docPr) in document order from 1001, as docxtpl's
     ``fix_docpr_ids`` does on a tree: each inline image must have an id of its own."""
 
     def renumber(match: re.Match[bytes]) -> bytes:
-        document.docx_ids_index += 1
-        return b"%s%d%s" % (match.group(1), document.docx_ids_index, match.group(2))
+        return b"%s%d%s" % (match.group(1), drawings.next_drawing_id(), match.group(2))
 
     return _DRAWING_ID.sub(renumber, body)
 
@@ -118,16 +140,16 @@ def _fitted(value: Fitted) -> RichText:
     return text
 
 
-def template_value(document: DocxTemplate, value: TemplateValue) -> object:
+def template_value(drawings: Drawings, value: TemplateValue) -> object:
     """A context's value as docxtpl renders it: fitted text as runs, QR codes and barcodes
-    as images in ``document``."""
+    as images in ``drawings``."""
     if isinstance(value, Fitted):
         return _fitted(value)
     if isinstance(value, QrImage):
-        return InlineImage(document, io.BytesIO(qr_png(value.payload)), width=Mm(value.width_mm))
+        return _Image(drawings, qr_png(value.payload), Mm(value.width_mm))
     if isinstance(value, BarcodeImage):
         width = Mm(barcode_width_mm(len(value.bars)))
-        return InlineImage(document, io.BytesIO(customer_barcode_png(value.bars)), width=width)
+        return _Image(drawings, customer_barcode_png(value.bars), width)
     if isinstance(value, list):
-        return [{key: template_value(document, item) for key, item in row.items()} for row in value]  # type: ignore[arg-type]
+        return [{key: template_value(drawings, item) for key, item in row.items()} for row in value]  # type: ignore[arg-type]
     return value
