@@ -16,9 +16,13 @@ MASK_PATTERN = 2
 #: size: 3 px keeps edges sharp at 300 dpi while LibreOffice re-encodes a tenth of the
 #: pixels it did at 10 px (about 4 ms of CPU a notice, in every export).
 MODULE_PIXELS = 3
+#: Codes kept encoded: enough for the マイナポータル code (the same on every notice of an
+#: insurer), not for the facility codes, one per member: 64 of those kept were blocks that
+#: each outlived dozens of builds, scattered through the heap, holding its pages resident.
+QR_CACHE = 4
 
 
-@lru_cache(maxsize=64)  # the マイナポータル code is the same on every notice
+@lru_cache(maxsize=QR_CACHE)
 def qr_png(data: str, *, box_size: int = MODULE_PIXELS, border: int = 4) -> bytes:
     """A black-on-white QR code of ``data`` with the standard 4-module quiet zone."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=MASK_PATTERN)
