@@ -21,13 +21,15 @@ from contextlib import contextmanager
 #: Held through a stretch of work whose memory peaks (see ``peak``).
 _PEAK = threading.RLock()
 #: glibc's mallopt parameters (malloc.h).
-_M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
+_M_MXFAST, _M_MMAP_THRESHOLD, _M_ARENA_MAX = 1, -3, -8
 #: Blocks from this size up that the heap's free space cannot serve come from mmap, and go
 #: back to the system when freed. zlib takes four blocks of exactly 64 KB for every zip entry
-#: it compresses (a DOCX build writes ~15); from the heap, they grew it past longer-lived
-#: blocks, and the resident size crept up over a run: 3,000 members peaked at 82.2 / 82.4
-#: MiB with 256 KB, at 80.5 / 80.5 with 64 KB (32 and 16 KB did no better), in the same time.
-MMAP_THRESHOLD = 64 * 1024
+#: it compresses (a DOCX build writes ~15), and a member's XML is copied a few times at
+#: 20–60 KB; from the heap, they grew it past longer-lived blocks, and the resident size
+#: crept up over a run. 3,000 members peaked at 82.2 / 82.4 MiB with 256 KB, at 80.5 / 80.5
+#: with 64 KB; 10,000 members at 76.3–76.6 MiB with 16 KB and no fastbins, against
+#: 76.9–77.3 with 64 KB (1,000 members: 75.8–76.0 either way), in the same time.
+MMAP_THRESHOLD = 16 * 1024
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -49,10 +51,13 @@ def settle() -> None:
     no collection scans them again. glibc raises its mmap threshold each time a large block
     is freed, so buffers of a few MB soon come from the heap and fragment it; a fixed
     threshold (``MMAP_THRESHOLD``) hands every large block back to the system when freed,
-    and two arenas serve every thread."""
+    and two arenas serve every thread. No fastbins: a small block freed is merged with its
+    free neighbours at once, not kept apart for reuse at its own size, where it splits the
+    heap's free space for the larger blocks that come next (SQLite's, lxml's, zlib's)."""
     if _LIBC is not None:
         _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
         _LIBC.mallopt(_M_ARENA_MAX, 2)
+        _LIBC.mallopt(_M_MXFAST, 0)
     gc.collect()
     gc.freeze()
 

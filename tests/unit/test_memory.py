@@ -92,12 +92,16 @@ libc.malloc.restype = ctypes.c_void_p
 memory.settle()
 for size in (memory.MMAP_THRESHOLD, memory.MMAP_THRESHOLD // 2):
     before = libc.mallinfo2().hblks
-    blocks = [libc.malloc(size) for _ in range(256)]  # 16 MB: more than the heap has free
+    blocks = [libc.malloc(size) for _ in range(1024)]  # more than the heap has free
     print(libc.mallinfo2().hblks - before)
+small = [libc.malloc(48) for _ in range(64)]
+for block in small:
+    libc.free(ctypes.c_void_p(block))
+print(libc.mallinfo2().fsmblks)  # bytes kept in fastbins
 """
 
 
-def test_settle_sends_blocks_from_the_threshold_up_to_mmap() -> None:
+def test_settle_maps_blocks_from_the_threshold_up_and_keeps_no_fastbins() -> None:
     done = subprocess.run(
         [sys.executable, "-c", _COUNT_MAPPED],
         cwd=ROOT,  # where ``generator`` imports from, wherever pytest was started
@@ -108,6 +112,7 @@ def test_settle_sends_blocks_from_the_threshold_up_to_mmap() -> None:
     if done.returncode == 3:
         pytest.skip("glibc 2.33 or later only")
     assert done.returncode == 0, done.stderr
-    at_threshold, below = (int(line) for line in done.stdout.split())
-    assert at_threshold >= 128
+    at_threshold, below, in_fastbins = (int(line) for line in done.stdout.split())
+    assert at_threshold >= 512
     assert below == 0
+    assert in_fastbins == 0
