@@ -12,10 +12,10 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
 
 from generator.errors import ConversionError, OutputError
 
@@ -42,10 +42,14 @@ def read_chunk(pdf: bytes | BinaryIO, pages_each: int, count: int) -> PdfReader:
     """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages; read
     from its bytes, or from a file (each object when it is asked for)."""
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
-    if len(reader.pages) != pages_each * count:
+    # The page tree's own count: listing the pages builds ~7 KB of objects a page, which a
+    # bulk run's chunk would hold from its conversion to its batch's assembly.
+    tree = cast(DictionaryObject, reader.root_object["/Pages"].get_object())
+    pages = int(cast(NumberObject, tree["/Count"]))
+    if pages != pages_each * count:
         reader.stream.close()
         raise ConversionError(
-            f"the chunk came out as {len(reader.pages)} pages, not {count} × {pages_each}: "
+            f"the chunk came out as {pages} pages, not {count} × {pages_each}: "
             "a document overflowed its layout"
         )
     return reader

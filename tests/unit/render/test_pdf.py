@@ -88,3 +88,11 @@ def test_fake_converter_counts_page_breaks() -> None:
     with pytest.raises(ConversionError, match="not a DOCX"):
         converter.convert(b"nope")
     converter.close()
+
+
+def test_a_chunk_is_counted_without_listing_its_pages() -> None:
+    """Listed, a page is ~7 KB of objects, held by a bulk run's chunk from its conversion to
+    its batch's assembly: the page tree's own count is read instead."""
+    reader = read_chunk(_pdf(6), 2, 3)
+    assert reader.flattened_pages is None
+    assert len(reader.pages) == 6
