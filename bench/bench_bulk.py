@@ -223,8 +223,8 @@ NOTES = """
   the largest single LibreOffice process. "With LibreOffice" adds every process the run
   started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
   counted once. Both are sampled every 0.1 s.
-- Where the run's memory goes: ~63 MiB once modules are loaded; ~71 MiB once the fonts'
-  coverage, the templates and pass 1 are done; 75–78 MiB while two batches are in flight
+- Where the run's memory goes: ~63 MiB once modules are loaded; ~69 MiB once the fonts'
+  coverage, the templates and pass 1 are done; 74–76 MiB while two batches are in flight
   (their members, contexts and converted chunks, one DOCX build or assembly at a time).
   Python's own objects (tracemalloc, a 3,000-member run) stay at ~40 MiB from the 100th
   delivery to the 290th: what differs between batches is only the batch in hand.
@@ -266,18 +266,26 @@ NOTES = """
   transient (1.36 MiB; 0.8 now). Each member's XML is now encoded to UTF-8 piece by piece as
   jinja renders it (render/docx_body.py), with the same bytes. Against the last bench:
   76.6 → 76.1 MiB at 1,000 members, 77.1 → 76.8 at 10,000.
-- What is left: the 10,000-member run still peaks above the 1,000-member one, by 0.7 MiB
-  here (single runs the same day: 76.8–77.3 MiB against 76.1–76.2). The repeated row (the
-  1,000-member file ten times over, each copy with employers of its own) peaks about as
-  high, so the gap comes with length, not with the larger file's make-up. It belongs to no
-  batch: the peak rises in steps of tens of KB spread over the run, in DOCX builds of every
-  kind. After each batch, the longer run's process holds 0.1–0.3 MiB more in each of
-  pymalloc's arenas, glibc's heaps and its mapped libraries (smaps): pages an allocator
-  keeps once touched (pymalloc never gives back a free pool in an arena still in use;
-  glibc, only whole free pages). Objects do not accumulate: pymalloc holds the same 35
-  arenas from the first batch to the last, and the live objects of batch 6 and batch 22
-  differ only by the batch in hand. 1,000-member files of other seeds peak at 76.1–76.5
-  MiB: the gap is about as large as the spread between files of one size.
+- What grew with the run's length, and is gone: pass 1 wrote its rows 500 at a time, a
+  buffer the 1,000-member run's ~300 deliveries never filled (0.4 MiB more resident after
+  the 10,000-member pass 1; now 100, 0.1); 64 QR codes cached, each member's own code kept
+  long after its build and scattered through the heap (now 4: the マイナポータル code);
+  glibc's fastbins and a 64 KB mmap threshold, under which a member's XML copies (20–60
+  KB) and small freed blocks split the heap's free space (`memory.settle`: 16 KB, no
+  fastbins); every converted chunk's pages listed (~7 KB a page) from its conversion to its
+  batch's assembly, so the batch waiting on LibreOffice weighed on the other's assembly
+  (now counted by the page tree, listed at assembly). A chunk's template package is also
+  read once per process, not opened and saved by python-docx for every chunk
+  (render/docx_package.py, the same bytes, builds 10–30 % faster). Against the last bench:
+  76.1 → 75.4 MiB at 1,000 members, 76.8 → 76.0 at 10,000, 76.7 → 75.5 for the repeated
+  row.
+- What is left: the 10,000-member run peaks 0.6 MiB above the 1,000-member one here.
+  Length alone costs 0.1 MiB here (the repeated row: 75.5 against 75.4), 0.45 in single
+  runs of the two files the same hour; the larger file's make-up adds the rest: 8
+  employers of 100 or more members against one, and a large delivery weighs more (the
+  one-employer row). Sampled each second, the larger file's peaks sit ~0.4 MiB above the
+  1,000-member file's from its first batches on, then stay flat; the repeated file's start
+  level with the 1,000-member file's and rise ~0.3 MiB over the first minute.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
