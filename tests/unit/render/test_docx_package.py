@@ -11,11 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 
 from generator.documents import SPECS
 from generator.documents.values import BarcodeImage, QrImage, TemplateValue
-from generator.render.docx import TemplateSet
+from generator.render.docx import TemplateSet, _PackageDrawings
 from generator.render.docx_body import body_parts
 from generator.render.qr import qr_png
 from tests.cases import facts, profile
@@ -27,20 +27,6 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return entry
 
 
-class _InlineImages:
-    """docxtpl's InlineImage, adding each image to python-docx's package of ``document``."""
-
-    def __init__(self, document: DocxTemplate) -> None:
-        self.document = document
-
-    def drawing(self, blob: bytes, width: int) -> str:
-        return str(InlineImage(self.document, io.BytesIO(blob), width=width))
-
-    def next_drawing_id(self) -> int:
-        self.document.docx_ids_index += 1
-        return int(self.document.docx_ids_index)
-
-
 def _python_docx_build(
     templates: TemplateSet, name: str, contexts: Sequence[Mapping[str, TemplateValue]]
 ) -> bytes:
@@ -50,7 +36,7 @@ def _python_docx_build(
     document = DocxTemplate(io.BytesIO(compiled.raw))
     document.render_init()
     document.current_rendering_part = document.docx._part
-    parts = body_parts(name, compiled.template, _InlineImages(document), True, contexts)
+    parts = body_parts(name, compiled.template, _PackageDrawings(document), True, contexts)
     document.docx.element.body.clear()
     before, _, after = document.docx.part.blob.partition(b"<w:body/>")
     out = io.BytesIO()
