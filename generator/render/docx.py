@@ -62,8 +62,9 @@ class _Compiled:
             raise TemplateError(f"template {path.name} sets no page size")
         #: The page size in points (twentieths of a point in the DOCX).
         self.page_size = (int(size.group(1)) / 20, int(size.group(2)) / 20)
-        #: The package around a chunk's body, unless the chunk is parsed (``fixes_tables``).
-        self.skeleton = None if self.fixes_tables else Skeleton(path.name, self.raw)
+        #: The package around a chunk's body, unless the chunk is parsed (``fixes_tables``),
+        #: from the package docxtpl has just read: the template is parsed once.
+        self.skeleton = None if self.fixes_tables else Skeleton(path.name, template.docx)
 
     def raw_document_xml(self) -> str:
         with zipfile.ZipFile(io.BytesIO(self.raw)) as archive:

@@ -14,7 +14,7 @@ import itertools
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
-from docx import Document
+from docx.document import Document
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import CT_Relationships
@@ -50,10 +50,10 @@ def _saved(document: object) -> bytes:
 
 class Skeleton:
     """A template's package with an empty body, read once with python-docx, and what
-    python-docx's bookkeeping would do with the images a chunk adds."""
+    python-docx's bookkeeping would do with the images a chunk adds. ``document`` is the
+    template's python-docx Document, read for nothing else: its body is emptied here."""
 
-    def __init__(self, name: str, raw: bytes) -> None:
-        document = Document(io.BytesIO(raw))
+    def __init__(self, name: str, document: Document) -> None:
         part = document.part
         document.element.body.clear()
         self.before, found, self.after = part.blob.partition(b"<w:body/>")
