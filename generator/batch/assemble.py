@@ -13,17 +13,18 @@ from __future__ import annotations
 import contextlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, overload
 
 from generator.batch.chunks import Chunks, Piece, Where, rounds
 from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.batch.plan import Planned, header_pages, member_pages
-from generator.documents import spec_for
+from generator.documents import DocumentSpec, spec_for
 from generator.documents.common import era
 from generator.documents.letters import (
     COVER_TEMPLATE,
@@ -32,8 +33,11 @@ from generator.documents.letters import (
     cover,
     sender_list,
 )
+from generator.documents.values import TemplateValue
+from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
+from generator.facts import MemberFacts
 from generator.memory import peak, release
 from generator.profiles import Profile
 from generator.render.pdf import Metadata
@@ -112,6 +116,13 @@ def render_batch(
     return writing.outputs
 
 
+def _document(
+    spec: DocumentSpec, facts: MemberFacts, profile: Profile, keys: KeyRing | None
+) -> Mapping[str, TemplateValue]:
+    """A member's document's context: built when its chunk is converted (``Chunks``)."""
+    return spec.build(facts, profile, keys).as_vars()
+
+
 #: A piece's pages: its cover and sender list (where, count) when it starts its delivery,
 #: and each member with its documents'.
 _Layout = tuple[list[tuple[Where, int]], list[tuple[Planned, list[tuple[Where, int]]]]]
@@ -168,8 +179,8 @@ class _Writing:
             placed = []
             for kind in planned.documents:
                 spec = spec_for(kind)
-                context = spec.build(planned.facts, self.profile, renderer.keys).as_vars()
-                placed.append((chunks.add(spec.template, spec.pages, context), spec.pages))
+                later = partial(_document, spec, planned.facts, self.profile, renderer.keys)
+                placed.append((chunks.add(spec.template, spec.pages, later), spec.pages))
             members.append((planned, placed))
         return header, members
 
@@ -180,12 +191,14 @@ class _Writing:
                 counts[kind] += 1
         label = f"No. {delivery.ordinal} / {delivery.total}"
         members = len(delivery.members)
-        letter = cover(delivery.recipient, self.profile, self.issued, dict(counts), members, label)
-        header = [(chunks.add(COVER_TEMPLATE, 1, letter.as_vars()), 1)]
+        letter = partial(
+            cover, delivery.recipient, self.profile, self.issued, dict(counts), members, label
+        )
+        header = [(chunks.add(COVER_TEMPLATE, 1, lambda: letter().as_vars()), 1)]
         if delivery.recipient.employer:
             entries = _Entries(delivery.members)
             sheets = sender_list(delivery.recipient, self.profile, self.issued, entries)
-            header += [(chunks.add(SENDER_LIST_TEMPLATE, 1, s.as_vars()), 1) for s in sheets]
+            header += [(chunks.add(SENDER_LIST_TEMPLATE, 1, s.as_vars), 1) for s in sheets]
         return header
 
     def write(

@@ -1,14 +1,16 @@
 """A batch cut into rounds (変換の回), and a round's documents, gathered per template and
 converted in chunks (変換単位).
 
-Pages are handed out by position: a document's place is known when its context is added,
-before any conversion, so that contexts can be let go as soon as their chunk is converted.
+Pages are handed out by position: a document's place is known when it is added, before any
+conversion. Its context is built only when its chunk is (``Later``), and let go once the
+chunk is converted: a round's contexts (QR codes, barcodes, every member's text; ~1.5 MB
+for 120 members) are never all held at once, only those of the chunks in hand.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -56,20 +58,29 @@ def rounds(
 
 #: Where a document's pages start: its template, and its first page among that template's.
 Where = tuple[str, int]
+#: A document's context, built when its chunk is.
+Later = Callable[[], Mapping[str, TemplateValue]]
+
+
+def _convert(
+    renderer: Renderer, template: str, pages: int, chunk: list[Later], spool: Path | None
+) -> PdfReader:
+    """One chunk: its contexts built, converted, and let go."""
+    return renderer.convert(template, pages, [later() for later in chunk], spool=spool)
 
 
 class Chunks:
-    """Contexts gathered per template, converted in chunks of ``CHUNK_DOCUMENTS``; pages
+    """Documents gathered per template, converted in chunks of ``CHUNK_DOCUMENTS``; pages
     handed out by position. With ``spool``, each converted chunk waits in an unnamed file
     there, not in memory (``Renderer.convert``); ``close`` when the round is written."""
 
     def __init__(self, spool: Path | None = None) -> None:
-        self.contexts: dict[str, list[Mapping[str, TemplateValue]]] = defaultdict(list)
+        self.contexts: dict[str, list[Later]] = defaultdict(list)
         self.pages: dict[str, int] = {}
         self.readers: dict[str, list[PdfReader]] = defaultdict(list)
         self.spool = spool
 
-    def add(self, template: str, pages: int, context: Mapping[str, TemplateValue]) -> Where:
+    def add(self, template: str, pages: int, context: Later) -> Where:
         self.pages[template] = pages
         self.contexts[template].append(context)
         return template, (len(self.contexts[template]) - 1) * pages
@@ -90,7 +101,7 @@ class Chunks:
             while pending:
                 template, chunk = pending.popleft()
                 self.readers[template].append(
-                    renderer.convert(template, self.pages[template], chunk, spool=self.spool)
+                    _convert(renderer, template, self.pages[template], chunk, self.spool)
                 )
                 del chunk
             return
@@ -101,11 +112,7 @@ class Chunks:
                     while pending and len(running) < parallel:
                         template, chunk = pending.popleft()
                         job = pool.submit(
-                            renderer.convert,
-                            template,
-                            self.pages[template],
-                            chunk,
-                            spool=self.spool,
+                            _convert, renderer, template, self.pages[template], chunk, self.spool
                         )
                         running.append((template, job))
                         del chunk

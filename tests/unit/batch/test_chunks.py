@@ -7,6 +7,7 @@ import io
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -127,7 +128,7 @@ class _Converting:
 def test_pages_come_back_in_the_order_documents_were_added(parallel: int) -> None:
     chunks = Chunks()
     count = CHUNK_DOCUMENTS * 2 + 5
-    places = [chunks.add("notice", 1, {"n": n}) for n in range(count)]
+    places = [chunks.add("notice", 1, partial(dict, n=n)) for n in range(count)]
     chunks.convert(_Converting(parallel > 1), parallel)  # type: ignore[arg-type]
     assert not chunks.contexts, "contexts are let go"
     widths = [float(chunks.take(where, 1)[0].mediabox.width) for where in places]
@@ -142,7 +143,7 @@ def test_each_chunks_file_is_closed_with_the_round_even_when_one_fails(
     converting = _Converting(parallel=False)
     with Chunks(tmp_path) as chunks:
         for n in range(CHUNK_DOCUMENTS * 3):
-            chunks.add("notice", 1, {"n": n})
+            chunks.add("notice", 1, partial(dict, n=n))
         chunks.convert(converting, parallel)  # type: ignore[arg-type]
         assert chunks.take(("notice", 0), 1)
     assert len(converting.opened) == 3
@@ -151,8 +152,38 @@ def test_each_chunks_file_is_closed_with_the_round_even_when_one_fails(
     converting = _Converting(parallel=False)
     failing = Chunks(tmp_path)
     for n in [*[-1] * CHUNK_DOCUMENTS, *range(CHUNK_DOCUMENTS * 2)]:  # the first chunk fails
-        failing.add("cover" if n < 0 else "notice", 1, {"n": n})
+        failing.add("cover" if n < 0 else "notice", 1, partial(dict, n=n))
     with failing, pytest.raises(ConversionError):
         failing.convert(converting, parallel)  # type: ignore[arg-type]
     assert len(converting.opened) == parallel - 1, "with two at once, the second was converted"
     assert all(f.closed for f in converting.opened)
+
+
+def test_a_documents_context_is_built_only_when_its_chunk_is_converted() -> None:
+    """A round's contexts are never all held: each chunk's are built as it is converted."""
+    built: list[int] = []
+    at_conversion: list[int] = []
+
+    class Counting(_Converting):
+        def convert(
+            self,
+            template: str,
+            pages_each: int,
+            contexts: Sequence[Mapping[str, object]],
+            *,
+            spool: Path | None = None,
+        ) -> PdfReader:
+            at_conversion.append(len(built))
+            return super().convert(template, pages_each, contexts, spool=spool)
+
+    def context(n: int) -> Mapping[str, object]:
+        built.append(n)
+        return {"n": n}
+
+    chunks = Chunks()
+    for n in range(CHUNK_DOCUMENTS * 3):
+        chunks.add("notice", 1, partial(context, n))
+    assert built == [], "adding a document builds nothing yet"
+    chunks.convert(Counting(parallel=False))  # type: ignore[arg-type]
+    assert at_conversion == [CHUNK_DOCUMENTS, CHUNK_DOCUMENTS * 2, CHUNK_DOCUMENTS * 3]
+    assert built == list(range(CHUNK_DOCUMENTS * 3))
