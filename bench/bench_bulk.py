@@ -279,13 +279,23 @@ NOTES = """
   (render/docx_package.py, the same bytes, builds 10–30 % faster). Against the last bench:
   76.1 → 75.4 MiB at 1,000 members, 76.8 → 76.0 at 10,000, 76.7 → 75.5 for the repeated
   row.
-- What is left: the 10,000-member run peaks 0.6 MiB above the 1,000-member one here.
-  Length alone costs 0.1 MiB here (the repeated row: 75.5 against 75.4), 0.45 in single
-  runs of the two files the same hour; the larger file's make-up adds the rest: 8
-  employers of 100 or more members against one, and a large delivery weighs more (the
-  one-employer row). Sampled each second, the larger file's peaks sit ~0.4 MiB above the
-  1,000-member file's from its first batches on, then stay flat; the repeated file's start
-  level with the 1,000-member file's and rise ~0.3 MiB over the first minute.
+- A batch's contexts are built a chunk at a time, when the chunk is converted (`Chunks`,
+  the same bytes): the round's QR codes, barcodes and texts (~1.5 MB for 120 members) were
+  built up front and held while the other batch assembled. Single runs the same hour, four
+  before and two after: 75.6 → 75.4 MiB on average at 1,000 members, 76.2 → 76.0 at 10,000;
+  this bench's 75.5 and 76.1 are within the run-to-run spread of the last bench's.
+- What is left: the 10,000-member run still peaks above the 1,000-member one, and the peak
+  keeps rising slowly with the run's length. Single runs the same hour (VmHWM): 1,000
+  members 75.3–75.7 MiB, 3,000 76.4, 10,000 75.9–76.3, 30,000 77.4. `python -m
+  bench.memory_trace` shows why, batch by batch: the private memory left after a batch
+  creeps ~0.6 MiB over the first ~200 batches (30,000 members: 49.3 MiB over the first
+  tenth, 49.8 over the last), while Python's own blocks (34 pymalloc arenas, start to end)
+  and glibc's bytes in use stay flat. It is free memory the allocators keep resident, as
+  deep as the busiest moment so far has dug, not data; 1,000 members (11 batches) stop
+  before most of it. Libraries' code pages also vary by ~0.25 MiB between identical runs.
+  Tried and dropped: glibc malloc for Python objects (+2 MiB), jemalloc (+3 MiB), one
+  malloc arena (no change), one batch in flight with its chunks on both LibreOffice
+  processes (1.5 MiB lower at both sizes, gap 0.1–0.35 MiB, but 11 % slower).
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB

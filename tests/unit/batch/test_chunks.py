@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
@@ -88,9 +88,11 @@ def test_rounds_hold_every_member_once_in_order_and_stay_under_both_ceilings(
 class _Converting:
     """Stands in for the renderer: a chunk of n documents becomes n blank pages whose width
     is the chunk's first document number. The first conversion waits until the second has
-    finished, so with two at once the second ends first."""
+    finished, so with two at once the second ends first. ``on_convert`` is told of each
+    conversion as it starts."""
 
-    def __init__(self, parallel: bool) -> None:
+    def __init__(self, parallel: bool, on_convert: Callable[[], None] = lambda: None) -> None:
+        self.on_convert = on_convert
         self.second_done = threading.Event()
         self.calls = 0
         self.parallel = parallel
@@ -105,6 +107,7 @@ class _Converting:
         *,
         spool: Path | None = None,
     ) -> PdfReader:
+        self.on_convert()
         if int(str(contexts[0]["n"])) < 0:
             raise ConversionError("this chunk fails")
         with self.lock:
@@ -164,18 +167,6 @@ def test_a_documents_context_is_built_only_when_its_chunk_is_converted() -> None
     built: list[int] = []
     at_conversion: list[int] = []
 
-    class Counting(_Converting):
-        def convert(
-            self,
-            template: str,
-            pages_each: int,
-            contexts: Sequence[Mapping[str, object]],
-            *,
-            spool: Path | None = None,
-        ) -> PdfReader:
-            at_conversion.append(len(built))
-            return super().convert(template, pages_each, contexts, spool=spool)
-
     def context(n: int) -> Mapping[str, object]:
         built.append(n)
         return {"n": n}
@@ -184,6 +175,7 @@ def test_a_documents_context_is_built_only_when_its_chunk_is_converted() -> None
     for n in range(CHUNK_DOCUMENTS * 3):
         chunks.add("notice", 1, partial(context, n))
     assert built == [], "adding a document builds nothing yet"
-    chunks.convert(Counting(parallel=False))  # type: ignore[arg-type]
+    converting = _Converting(parallel=False, on_convert=lambda: at_conversion.append(len(built)))
+    chunks.convert(converting)  # type: ignore[arg-type]
     assert at_conversion == [CHUNK_DOCUMENTS, CHUNK_DOCUMENTS * 2, CHUNK_DOCUMENTS * 3]
     assert built == list(range(CHUNK_DOCUMENTS * 3))
