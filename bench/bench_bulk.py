@@ -29,6 +29,7 @@ from pathlib import Path
 import psutil
 from pypdf import PdfReader
 
+from bench.memory_trace import status
 from bench.sections import write_section
 from fixtures.generate import members, write
 from generator.documents import spec_for
@@ -69,13 +70,9 @@ def _high_water(pid: int) -> int:
     """The kernel's own peak resident size of ``pid`` (VmHWM): exact, where sampling every
     0.1 s misses most spikes of a few ms, and catches more of them the longer the run."""
     try:
-        with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+        return status(pid).get("VmHWM", 0) * 1024
+    except OSError:  # the run has just ended
+        return 0
 
 
 def _is_ours(candidate: psutil.Process, pid: int) -> bool:

@@ -34,10 +34,10 @@ KEYS = ROOT / "fixtures" / "keys" / "test-facility.keys"
 FIELDS = ("VmRSS", "RssAnon", "RssFile", "VmHWM")
 
 
-def status() -> dict[str, int]:
-    """This process's memory as /proc counts it, in KiB."""
+def status(pid: int | str = "self") -> dict[str, int]:
+    """A process's memory as /proc counts it (``FIELDS``), in KiB; this one's by default."""
     values = {}
-    with Path("/proc/self/status").open(encoding="ascii") as handle:
+    with Path(f"/proc/{pid}/status").open(encoding="ascii") as handle:
         for line in handle:
             key, _, rest = line.partition(":")
             if key in FIELDS:
