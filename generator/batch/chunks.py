@@ -9,9 +9,10 @@ for 120 members) are never all held at once, only those of the chunks in hand.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
@@ -86,43 +87,58 @@ class Chunks:
         return template, (len(self.contexts[template]) - 1) * pages
 
     def convert(self, renderer: Renderer, parallel: int = 1) -> None:
-        """Each chunk's contexts are let go once it is converted: pages are taken by
-        position, and held to the end they weighed on every conversion and on the assembly.
-        With ``parallel`` above 1, that many chunks are converted at once (a large employer's
-        round, alone in its batch, would otherwise keep one LibreOffice process busy); the
+        """Convert every chunk; each one's contexts are let go once it is converted (pages
+        are taken by position, and held to the end they weighed on every conversion and on
+        the assembly). With ``parallel`` above 1, that many conversions run at once, each
+        taking the next chunk as soon as it is free, the longest chunks first: a round's
+        chunks differ in size (40 notices, a few cover letters), and a process that waited
+        for another's longer chunk, or had only a short one left to end with, sat idle. The
         readers keep the chunks' order whichever conversion ends first."""
         pending = deque(
-            (template, contexts[start : start + CHUNK_DOCUMENTS])
-            for template, contexts in self.contexts.items()
-            for start in range(0, len(contexts), CHUNK_DOCUMENTS)
+            sorted(
+                (
+                    (template, start // CHUNK_DOCUMENTS, contexts[start : start + CHUNK_DOCUMENTS])
+                    for template, contexts in self.contexts.items()
+                    for start in range(0, len(contexts), CHUNK_DOCUMENTS)
+                ),
+                key=lambda job: -len(job[2]) * self.pages[job[0]],  # stable: ties keep order
+            )
         )
+        counts = {template: len(contexts) for template, contexts in self.contexts.items()}
         self.contexts.clear()
-        if parallel == 1:
-            while pending:
-                template, chunk = pending.popleft()
-                self.readers[template].append(
-                    _convert(renderer, template, self.pages[template], chunk, self.spool)
-                )
+        done: dict[tuple[str, int], PdfReader] = {}
+        failed = threading.Event()
+
+        def work() -> None:
+            while not failed.is_set():
+                try:
+                    template, number, chunk = pending.popleft()
+                except IndexError:
+                    return
+                try:
+                    pages = self.pages[template]
+                    done[template, number] = _convert(renderer, template, pages, chunk, self.spool)
+                except BaseException:
+                    failed.set()  # the others finish the chunk in hand and take no more
+                    raise
                 del chunk
-            return
-        running: deque[tuple[str, Future[PdfReader]]] = deque()
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            try:
-                while pending or running:
-                    while pending and len(running) < parallel:
-                        template, chunk = pending.popleft()
-                        job = pool.submit(
-                            _convert, renderer, template, self.pages[template], chunk, self.spool
-                        )
-                        running.append((template, job))
-                        del chunk
-                    template, job = running.popleft()
-                    self.readers[template].append(job.result())
-                    del job
-            finally:  # a failed chunk: the others' files are closed all the same
-                for _, job in running:
-                    if job.exception() is None:
-                        job.result().stream.close()
+
+        try:
+            if parallel == 1:
+                work()
+            else:
+                with ThreadPoolExecutor(max_workers=parallel) as pool:
+                    loops = [pool.submit(work) for _ in range(min(parallel, len(pending)))]
+                for loop in loops:
+                    loop.result()
+        except BaseException:  # a failed chunk: the others' files are closed all the same
+            for reader in done.values():
+                reader.stream.close()
+            raise
+        for template, count in counts.items():
+            self.readers[template] = [
+                done[template, n] for n in range(-(-count // CHUNK_DOCUMENTS))
+            ]
 
     def close(self) -> None:
         """Let the converted chunks go, their files closed (a spooled chunk's is then gone)."""

@@ -88,14 +88,18 @@ def test_rounds_hold_every_member_once_in_order_and_stay_under_both_ceilings(
 class _Converting:
     """Stands in for the renderer: a chunk of n documents becomes n blank pages whose width
     is the chunk's first document number. The first conversion waits until the second has
-    finished, so with two at once the second ends first. ``on_convert`` is told of each
-    conversion as it starts."""
+    finished, so with two at once the second ends first. A chunk of negative numbers fails;
+    with ``failing_alongside``, only once a good one has started, which waits for the
+    failure. ``on_convert`` is told of each conversion as it starts."""
 
     def __init__(self, parallel: bool, on_convert: Callable[[], None] = lambda: None) -> None:
         self.on_convert = on_convert
         self.second_done = threading.Event()
+        self.failed = threading.Event()
+        self.good_started = threading.Event()
         self.calls = 0
         self.parallel = parallel
+        self.failing_alongside = False
         self.lock = threading.Lock()
         self.opened: list[BinaryIO] = []
 
@@ -109,7 +113,13 @@ class _Converting:
     ) -> PdfReader:
         self.on_convert()
         if int(str(contexts[0]["n"])) < 0:
+            if self.failing_alongside:
+                assert self.good_started.wait(timeout=30), "no chunk was converted alongside"
+            self.failed.set()
             raise ConversionError("this chunk fails")
+        self.good_started.set()
+        if self.failing_alongside:
+            assert self.failed.wait(timeout=30), "the failing chunk was not converted alongside"
         with self.lock:
             self.calls += 1
             call = self.calls
@@ -153,12 +163,14 @@ def test_each_chunks_file_is_closed_with_the_round_even_when_one_fails(
     assert all(f.closed for f in converting.opened)
     assert list(tmp_path.iterdir()) == []
     converting = _Converting(parallel=False)
+    converting.failing_alongside = parallel > 1
     failing = Chunks(tmp_path)
     for n in [*[-1] * CHUNK_DOCUMENTS, *range(CHUNK_DOCUMENTS * 2)]:  # the first chunk fails
         failing.add("cover" if n < 0 else "notice", 1, partial(dict, n=n))
     with failing, pytest.raises(ConversionError):
         failing.convert(converting, parallel)  # type: ignore[arg-type]
-    assert len(converting.opened) == parallel - 1, "with two at once, the second was converted"
+    # With two at once, the chunk in hand alongside is converted, and no other is taken.
+    assert len(converting.opened) == parallel - 1
     assert all(f.closed for f in converting.opened)
 
 
@@ -179,3 +191,43 @@ def test_a_documents_context_is_built_only_when_its_chunk_is_converted() -> None
     chunks.convert(converting)  # type: ignore[arg-type]
     assert at_conversion == [CHUNK_DOCUMENTS, CHUNK_DOCUMENTS * 2, CHUNK_DOCUMENTS * 3]
     assert built == list(range(CHUNK_DOCUMENTS * 3))
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_the_longest_chunks_are_converted_first_and_pages_stay_in_place(parallel: int) -> None:
+    """A short chunk left to the end would keep one process busy while the others wait."""
+    started: list[str] = []
+
+    def context(first: str | None, n: int) -> Mapping[str, object]:
+        if first:
+            started.append(first)
+        return {"n": n}
+
+    def add(template: str, pages: int, base: int, count: int) -> list[tuple[str, int]]:
+        return [
+            chunks.add(
+                template,
+                pages,
+                partial(
+                    context,
+                    f"{template}{i // CHUNK_DOCUMENTS}" if i % CHUNK_DOCUMENTS == 0 else None,
+                    base + i,
+                ),
+            )
+            for i in range(count)
+        ]
+
+    chunks = Chunks()
+    cover = add("cover", 1, 1000, 3)  # 3 pages
+    notice = add("notice", 2, 0, CHUNK_DOCUMENTS + 5)  # chunks of 80 and 10 pages
+    sheet = add("sheet", 1, 2000, 20)  # 20 pages
+    chunks.convert(_Converting(parallel=False), parallel)  # type: ignore[arg-type]
+    longest_first = ["notice0", "sheet0", "notice1", "cover0"]
+    if parallel == 1:
+        assert started == longest_first
+    else:  # the two longest are taken first, one by each conversion
+        assert set(started[:2]) == set(longest_first[:2])
+        assert sorted(started) == sorted(longest_first)
+    widths = [int(chunks.take(w, 1)[0].mediabox.width) for w in [*cover, *notice, *sheet]]
+    chunk_first = [1000] * 3 + [0] * CHUNK_DOCUMENTS + [CHUNK_DOCUMENTS] * 5 + [2000] * 20
+    assert widths == [100 + n for n in chunk_first]
