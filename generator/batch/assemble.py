@@ -84,15 +84,18 @@ def render_batch(
     ceilings: tuple[int, int] = (DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES),
     target: Target | None = None,
     parallel: int = 1,
+    alone: bool = False,
     spool: Path | None = None,
 ) -> list[DeliveryOutput]:
     """Convert a batch and assemble its deliveries, a round at a time (at most ``ceilings``,
     members and pages, the run's batch ceilings): each PDF is written
     to ``target`` when one is given, else its bytes are in its output (for a Celery worker
-    to send back); converted chunks wait in ``spool`` when one is given (``Chunks``). A
-    batch of several rounds (one delivery above the batch ceilings, a large employer)
-    converts ``parallel`` chunks at once: the run's other batches, all smaller, are soon
-    done and leave the LibreOffice pool to it."""
+    to send back); converted chunks wait in ``spool`` when one is given (``Chunks``).
+
+    ``parallel`` chunks are converted at once when the batch is ``alone`` in flight (a
+    local run: one batch at a time on the whole pool), and otherwise in a batch of several
+    rounds (one delivery above the batch ceilings, a large employer): the other batches in
+    flight, all smaller, are soon done and leave the LibreOffice pool to it."""
     writing = _Writing(profile, issue_date, deliveries, target)
     sizes = (
         (
@@ -106,7 +109,7 @@ def render_batch(
         for pieces in cut:
             with Chunks(spool) as chunks:
                 laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
-                chunks.convert(renderer, parallel if len(cut) > 1 else 1)
+                chunks.convert(renderer, parallel if alone or len(cut) > 1 else 1)
                 with peak():
                     for piece, layout in zip(pieces, laid, strict=True):
                         writing.write(open_file, chunks, piece, layout)

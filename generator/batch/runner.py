@@ -157,7 +157,9 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
 
 
 def execute(config: RunConfig, store: Store, batches: Batches, progress: Progress | None) -> None:
-    """Render every delivery not yet done, a few batches in flight at once."""
+    """Render every delivery not yet done, ``batches.slots`` batches in flight at once (one
+    for a local run, several over Celery); a batch's rows are read only when it can start,
+    so no batch waits in memory for a free slot."""
     total_deliveries = int(str(store.execute("SELECT COUNT(*) FROM deliveries")[0][0]))
     total_pages = int(str(store.execute("SELECT COALESCE(SUM(pages), 0) FROM deliveries")[0][0]))
     done_pages = 0
@@ -167,10 +169,11 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
             if all(_done(config, store, ordinal) for ordinal, *_ in batch):
                 done_pages += sum(pages for *_, pages in batch)  # as _batches read them
                 continue
-            rows = _rows(store, batch, total_deliveries)
-            running.add(pool.submit(batches.render, config, rows))
-            while len(running) > batches.slots:
+            finished: set[Future[list[Rendered]]] = set()
+            if len(running) == batches.slots:  # a batch's rows are read when it can start
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
+            running.add(pool.submit(batches.render, config, _rows(store, batch, total_deliveries)))
+            if finished:
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
                 del finished
                 release()  # the batch's buffers and pypdf's cyclic object graphs
