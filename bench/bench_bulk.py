@@ -296,8 +296,16 @@ NOTES = """
   deep as the busiest moment so far has dug, not data; 1,000 members (11 batches) stop
   before most of it. Libraries' code pages also vary by ~0.25 MiB between identical runs.
   Tried and dropped: glibc malloc for Python objects (+2 MiB), jemalloc (+3 MiB), one
-  malloc arena (no change), one batch in flight with its chunks on both LibreOffice
-  processes (1.5 MiB lower at both sizes, gap 0.1–0.35 MiB, but 11 % slower).
+  malloc arena (no change).
+- A local run now renders one batch at a time, its chunks on both LibreOffice processes,
+  the longest first, each process taking the next chunk as soon as it is free
+  (`LocalBatches`, `Chunks.convert`; the same bytes). With a batch per process, each was
+  assembled while the other was half converted. Three single runs of each, the same hour:
+  1,000 members 74.55 → 73.73 MiB, 3,000 75.18 → 73.99 (the gap 0.63 → 0.26 MiB); 10,000
+  75.2 → 74.0. It costs 5–10 % of the speed: a process still waits while a batch is
+  assembled. In between, the next batch converting during the assembly was as fast as
+  before and peaked as high; one batch at a time with chunks collected in order, 11 %
+  slower.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
