@@ -286,17 +286,17 @@ NOTES = """
   batches of members at once. Equal sets are now shared (`domain/models.py`). Against the
   last bench: 75.5 → 74.6 MiB at 1,000 members, 76.1 → 75.1 at 10,000, 80.3 → 79.3 for one
   employer.
-- What is left: the 10,000-member run still peaks above the 1,000-member one, and the peak
-  keeps rising slowly with the run's length. Single runs the same hour, before the shared
-  field sets (VmHWM): 1,000 members 75.3–75.7 MiB, 3,000 76.4, 10,000 75.9–76.3, 30,000
-  77.4. `python -m bench.memory_trace` shows why, batch by batch: the private memory left after a batch
-  creeps ~0.6 MiB over the first ~200 batches (30,000 members: 49.3 MiB over the first
-  tenth, 49.8 over the last), while Python's own blocks (34 pymalloc arenas, start to end)
-  and glibc's bytes in use stay flat. It is free memory the allocators keep resident, as
-  deep as the busiest moment so far has dug, not data; 1,000 members (11 batches) stop
-  before most of it. Libraries' code pages also vary by ~0.25 MiB between identical runs.
-  Tried and dropped: glibc malloc for Python objects (+2 MiB), jemalloc (+3 MiB), one
-  malloc arena (no change).
+- Before one batch at a time: the 10,000-member run peaked above the 1,000-member one, and
+  the peak kept rising slowly with the run's length. Single runs the same hour, before the
+  shared field sets (VmHWM): 1,000 members 75.3–75.7 MiB, 3,000 76.4, 10,000 75.9–76.3,
+  30,000 77.4. `python -m bench.memory_trace` shows why, batch by batch: the private
+  memory left after a batch creeps ~0.6 MiB over the first ~200 batches (30,000 members:
+  49.3 MiB over the first tenth, 49.8 over the last), while Python's own blocks (34
+  pymalloc arenas, start to end) and glibc's bytes in use stay flat. It is free memory the
+  allocators keep resident, as deep as the busiest moment so far has dug, not data; 1,000
+  members (11 batches) stop before most of it. Libraries' code pages also vary by ~0.25
+  MiB between identical runs. Tried and dropped: glibc malloc for Python objects (+2 MiB),
+  jemalloc (+3 MiB), one malloc arena (no change).
 - A local run now renders one batch at a time, its chunks on both LibreOffice processes,
   the longest first, each process taking the next chunk as soon as it is free
   (`LocalBatches`, `Chunks.convert`; the same bytes). With a batch per process, each was
@@ -306,6 +306,15 @@ NOTES = """
   assembled. In between, the next batch converting during the assembly was as fast as
   before and peaked as high; one batch at a time with chunks collected in order, 11 %
   slower.
+- What still rises with the input is not the run's length: the 1,000-member file repeated
+  ten times (as many batches as 10,000 members) peaks level with the 1,000-member run. It
+  is the spread between batches. Traced stretch by stretch (each `peak()` stretch's own
+  high-water mark, 10,000 members, one batch at a time), the run's peak is always a DOCX
+  build, mostly a batch's cover letters, 0.5–0.6 MiB above the highest assembly; a full
+  batch's peak varies by ~0.45 MiB, only weakly with its pages, documents or distinct
+  characters (r ≈ 0.3), and 110 distinct batches reach further into that spread than 11
+  do. Building the cover letters and sender lists first instead of last changed nothing
+  measurable.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
