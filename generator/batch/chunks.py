@@ -104,7 +104,6 @@ class Chunks:
                 key=lambda job: -len(job[2]) * self.pages[job[0]],  # stable: ties keep order
             )
         )
-        counts = {template: len(contexts) for template, contexts in self.contexts.items()}
         self.contexts.clear()
         done: dict[tuple[str, int], PdfReader] = {}
         failed = threading.Event()
@@ -121,7 +120,6 @@ class Chunks:
                 except BaseException:
                     failed.set()  # the others finish the chunk in hand and take no more
                     raise
-                del chunk
 
         try:
             if parallel == 1:
@@ -135,10 +133,8 @@ class Chunks:
             for reader in done.values():
                 reader.stream.close()
             raise
-        for template, count in counts.items():
-            self.readers[template] = [
-                done[template, n] for n in range(-(-count // CHUNK_DOCUMENTS))
-            ]
+        for template, number in sorted(done):  # every chunk, each template's in order
+            self.readers[template].append(done[template, number])
 
     def close(self) -> None:
         """Let the converted chunks go, their files closed (a spooled chunk's is then gone)."""
