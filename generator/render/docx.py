@@ -15,6 +15,7 @@ import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 from xml.parsers import expat
 
 import jinja2
@@ -125,17 +126,36 @@ class TemplateSet:
 
     def render(self, name: str, contexts: Sequence[Mapping[str, TemplateValue]]) -> bytes:
         """One DOCX holding every context's document, each from a fresh page."""
+        out = io.BytesIO()
+        self.write(name, contexts, out)
+        return out.getvalue()
+
+    def write(
+        self,
+        name: str,
+        contexts: Sequence[Mapping[str, TemplateValue]],
+        out: IO[bytes],
+        *,
+        stored: bool = False,
+    ) -> None:
+        """``render`` into a file. ``stored``: its parts are not compressed (python-docx's
+        own route, for templates with column tags, compresses them), for a DOCX written
+        straight to the file LibreOffice reads: no compressor's state (~0.25 MB) beside the
+        build, and no copy of the package in memory."""
         if not contexts:
             raise TemplateError("nothing to render")
         compiled = self.compiled(name)
         with peak():  # python-docx's package and a member's XML: a few MB for a moment
-            return self._build(name, compiled, contexts)
+            self._build(name, compiled, contexts, out, stored)
 
     @staticmethod
     def _build(
-        name: str, compiled: _Compiled, contexts: Sequence[Mapping[str, TemplateValue]]
-    ) -> bytes:
-        out = io.BytesIO()
+        name: str,
+        compiled: _Compiled,
+        contexts: Sequence[Mapping[str, TemplateValue]],
+        out: IO[bytes],
+        stored: bool,
+    ) -> None:
         if compiled.skeleton is None:  # docxtpl mends the columns on a tree
             document = DocxTemplate(io.BytesIO(compiled.raw))
             document.render_init()
@@ -145,14 +165,14 @@ class TemplateSet:
             tree = document.fix_tables(b"".join(parts))
             document.fix_docpr_ids(tree)
             document.map_tree(tree)
-            document.docx.save(out)
-            return out.getvalue()  # the package is cyclic garbage: peak() collects it
-        # Otherwise the body goes into the package as text, each member's part compressed as
+            document.docx.save(out)  # the package is cyclic garbage: peak() collects it
+            return
+        # Otherwise the body goes into the package as text, each member's part written as
         # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a
         # moment, and held as text ~2 MB; parsing it and writing it out again changes nothing
         # but the drawings' ids, which a substitution numbers alike.
         media = Media(compiled.skeleton)
         parts = body_parts(name, compiled.template, media, True, contexts)
         document = _WellFormed(name).passing(compiled.skeleton.document(parts))
-        compiled.skeleton.write(out, document, media)
-        return out.getvalue()
+        compression = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        compiled.skeleton.write(out, document, media, compression)

@@ -13,6 +13,7 @@ import io
 import itertools
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
 from docx.document import Document
 from docx.image.image import Image
@@ -30,10 +31,10 @@ _DRAWING = '</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space=
 _CONTENT_TYPES = "[Content_Types].xml"
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
+def _entry(name: str, compression: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
     """A zip entry with a fixed time, so that the same documents give the same bytes."""
     entry = zipfile.ZipInfo(name)
-    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.compress_type = compression
     return entry
 
 
@@ -88,11 +89,17 @@ class Skeleton:
         """word/document.xml around a chunk's body, piece by piece."""
         return itertools.chain((self.before,), body, (self.after,))
 
-    def write(self, out: io.BytesIO, document: Iterable[bytes], media: Media) -> None:
+    def write(
+        self,
+        out: IO[bytes],
+        document: Iterable[bytes],
+        media: Media,
+        compression: int = zipfile.ZIP_DEFLATED,
+    ) -> None:
         """The chunk's DOCX: document.xml first, streamed (the images it adds are known only
         once every member is rendered), then the other parts in python-docx's order."""
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            with target.open(_entry(self.document_name), "w") as stream:
+        with zipfile.ZipFile(out, "w", compression) as target:
+            with target.open(_entry(self.document_name, compression), "w") as stream:
                 for part in document:
                     stream.write(part)
             with zipfile.ZipFile(io.BytesIO(self.package)) as source:
@@ -100,9 +107,9 @@ class Skeleton:
                 for index, name in enumerate([*names, ""]):
                     if index == self.media_at:
                         for media_name, blob in media.added:
-                            target.writestr(_entry(media_name), blob)
+                            target.writestr(_entry(media_name, compression), blob)
                     if name:
-                        target.writestr(_entry(name), self._part(source, name, media))
+                        target.writestr(_entry(name, compression), self._part(source, name, media))
 
     def _part(self, source: zipfile.ZipFile, name: str, media: Media) -> bytes:
         if name == _CONTENT_TYPES and media.added:

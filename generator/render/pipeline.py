@@ -151,17 +151,19 @@ class Renderer:
     ) -> PdfReader:
         """One conversion of a chunk, checked for ``pages_each`` pages per context.
 
-        With ``spool``, the PDF is put in an unnamed file there (owner-only, gone when closed)
-        and read from it: a bulk run's converted chunks wait for their assembly without their
-        bytes in memory (~10 KB a page). The caller closes the reader's stream."""
-        pdf = self.converter.convert(self.templates.render(template, contexts))
+        With ``spool``, the DOCX is written to a file there, its parts stored, and the PDF
+        comes back in an unnamed file there (owner-only, gone when closed), read object by
+        object: a bulk run's chunk never has either document's bytes in memory (a 40-notice
+        DOCX ~2 MB as text, its PDF ~10 KB a page), nor a compressor's state beside the
+        build. The caller closes the reader's stream."""
         if spool is None:
+            pdf = self.converter.convert(self.templates.render(template, contexts))
             return read_chunk(pdf, pages_each, len(contexts))
-        file = tempfile.TemporaryFile(dir=spool)  # noqa: SIM115 - the reader keeps it open
+        with tempfile.NamedTemporaryFile(dir=spool, suffix=".docx") as docx:
+            self.templates.write(template, contexts, docx, stored=True)
+            docx.flush()
+            file = self.converter.convert_file(Path(docx.name), spool)
         try:
-            file.write(pdf)
-            file.seek(0)
-            del pdf
             return read_chunk(file, pages_each, len(contexts))
         except BaseException:
             file.close()

@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -39,6 +40,21 @@ def _pages(pdf: bytes) -> int:
 def test_the_pool_converts_and_answers(pool, docx: bytes) -> None:  # type: ignore[no-untyped-def]
     assert pool.healthy()
     assert _pages(pool.convert(docx)) == 1
+
+
+def test_a_pdf_into_a_folder_comes_back_open_and_nameless(
+    pool, docx: bytes, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A bulk run's chunk: LibreOffice writes it in the run's folder, and it is handed back
+    open with its name gone, so a crash leaves nothing behind and its bytes are not copied."""
+    source = tmp_path / "in.docx"
+    source.write_bytes(docx)
+    into = tmp_path / "spool"
+    into.mkdir()
+    with pool.convert_file(source, into) as file:
+        assert list(into.iterdir()) == []
+        assert len(PdfReader(file).pages) == 1
+    assert file.closed
 
 
 def test_a_hung_job_is_killed_restarted_and_retried_once(docx: bytes) -> None:

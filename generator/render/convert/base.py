@@ -1,4 +1,4 @@
-"""The converter seam: DOCX bytes in, PDF bytes out.
+"""The converter seam: DOCX bytes in, PDF bytes (or a PDF file) out.
 
 ``LibreOfficePool`` is the real converter; ``FakeConverter`` serves unit tests only, where
 the layout does not matter but page counts do. Integration and visual tests use the real one.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
@@ -30,6 +32,11 @@ class Converter(Protocol):
 
     def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
         """One PDF per page range ("1-2", "3-4" …) of ``docx``, loaded and laid out once."""
+        ...
+
+    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
+        """The PDF of the DOCX file ``docx`` as an open file in the folder ``into`` (an
+        owner-only one), its name already gone: freed when closed. The caller closes it."""
         ...
 
     def close(self) -> None:
@@ -62,6 +69,13 @@ class FakeConverter:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
+        pdf = self.convert(docx.read_bytes())
+        file = tempfile.TemporaryFile(dir=into)  # noqa: SIM115 - the caller closes it
+        file.write(pdf)
+        file.seek(0)
+        return file
 
     def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
         reader = PdfReader(io.BytesIO(self.convert(docx)))

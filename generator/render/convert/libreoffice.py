@@ -14,10 +14,11 @@ import queue
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO, TypeVar
 
 from generator.errors import ConversionError, ConversionTimeoutError, ConverterUnavailableError
 from generator.render.convert.worker import OverflowedError, SofficeWorker, WorkerFailedError
@@ -31,6 +32,8 @@ INSTALL_HINT = (
     "LibreOffice is needed: apt-get install libreoffice-writer-nogui python3-uno, and run "
     "from the .venv that `make setup` builds on Debian's /usr/bin/python3"
 )
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,19 @@ class LibreOfficePool:
 
     def convert_ranges(self, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
         """One PDF per page range ("1-2", "3-4" …) of one loaded ``docx``."""
+        return self._on_a_worker(lambda worker: worker.convert(docx, self.config.timeout, ranges))
+
+    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
+        """The PDF of the DOCX file ``docx``, written by LibreOffice in the folder ``into``
+        and handed back as an open file whose name is gone: a bulk run's chunk waits there
+        for its assembly, and neither document's bytes are copied through this process."""
+        return self._on_a_worker(
+            lambda worker: worker.convert_file(
+                docx, self.config.timeout, into / f"chunk-{worker.index}.pdf"
+            )
+        )
+
+    def _on_a_worker(self, job: Callable[[SofficeWorker], _T]) -> _T:
         if self._closed:
             raise ConversionError("the pool is closed")
         self.stats.bump("waiting")
@@ -107,18 +123,19 @@ class LibreOfficePool:
         finally:
             self.stats.bump("waiting", -1)
         try:
-            return self._convert_on(worker, docx, ranges)
+            return self._run_on(worker, job)
         finally:
             self._idle.put(worker)
 
-    def _convert_on(self, worker: SofficeWorker, docx: bytes, ranges: Sequence[str]) -> list[bytes]:
+    def _run_on(self, worker: SofficeWorker, job: Callable[[SofficeWorker], _T]) -> _T:
+        """``job`` on ``worker``; once more on a fresh process after a failure or a timeout."""
         last: WorkerFailedError | None = None
         for _attempt in range(2):
             try:
                 if not worker.running:
                     worker.start(self.config.start_timeout)
                     self.stats.bump("restarts")
-                pdfs = worker.convert(docx, self.config.timeout, ranges)
+                result = job(worker)
             except OverflowedError as overflow:
                 raise ConversionError(
                     f"the chunk came out {overflow}: a document overflowed its layout"
@@ -131,7 +148,7 @@ class LibreOfficePool:
             self.stats.bump("conversions")
             if worker.jobs >= self.config.max_jobs:
                 worker.stop()  # recycled: the next job starts a fresh process
-            return pdfs
+            return result
         assert last is not None
         if last.timed_out:
             raise ConversionTimeoutError(

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from generator.render.convert import profile
 
@@ -141,8 +141,34 @@ class SofficeWorker:
         A range's PDF carries only the glyphs of its own pages (fonts are subset per export),
         so it is byte for byte what converting that part alone would give."""
         source = self.home / "in.docx"
-        targets = [self.home / f"out-{n}.pdf" for n in range(len(ranges))]
         source.write_bytes(docx)
+        targets = [self.home / f"out-{n}.pdf" for n in range(len(ranges))]
+        self.export(source, timeout, ranges, targets)
+        try:
+            return [target.read_bytes() for target in targets]
+        except OSError as exc:
+            raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
+
+    def convert_file(self, source: Path, timeout: float, target: Path) -> BinaryIO:
+        """The whole PDF of the DOCX file ``source``, written at ``target`` and handed back
+        open, the name gone: the file lives while it is open, and neither document's bytes
+        pass through this process."""
+        self.export(source, timeout, [""], [target])
+        try:
+            file = target.open("rb")
+        except OSError as exc:
+            raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
+        try:
+            target.unlink()
+        except BaseException:
+            file.close()
+            raise
+        return file
+
+    def export(
+        self, source: Path, timeout: float, ranges: Sequence[str], targets: Sequence[Path]
+    ) -> None:
+        """Load the DOCX file ``source`` once and export each range to its target."""
         for target in targets:
             target.unlink(missing_ok=True)
         request = {
@@ -154,13 +180,10 @@ class SofficeWorker:
         with self._talk:
             answer = self._call(request, timeout)
         if "overflow" in answer:
+            for target in targets:
+                target.unlink(missing_ok=True)
             raise OverflowedError(str(answer["overflow"]))
-        try:
-            pdfs = [target.read_bytes() for target in targets]
-        except OSError as exc:
-            raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
         self.jobs += 1
-        return pdfs
 
     def answers(self) -> bool:
         """Whether the processes answer; one busy with a request counts as answering."""

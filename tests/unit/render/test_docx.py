@@ -135,3 +135,23 @@ def test_the_same_documents_give_the_same_docx_bytes(keys) -> None:  # type: ign
     contexts = [spec.build(facts(v), profile(), keys).as_vars() for v in ("under-70", "gaiji")]
     templates = TemplateSet()
     assert templates.render(spec.template, contexts) == templates.render(spec.template, contexts)
+
+
+@pytest.mark.parametrize("kind", ["qualification-notice", "eligibility-certificate"])
+def test_a_stored_docx_holds_the_same_parts_uncompressed(kind: str, keys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The bulk run's DOCX, written to the file LibreOffice reads: every part as the
+    compressed package has it, none compressed."""
+    spec = spec_for(kind)
+    contexts = [spec.build(facts(v), profile(), keys).as_vars() for v in ("under-70", "gaiji")]
+    templates = TemplateSet()
+    path = tmp_path / "chunk.docx"
+    with path.open("wb") as out:
+        templates.write(spec.template, contexts, out, stored=True)
+    with (
+        zipfile.ZipFile(path) as stored,
+        zipfile.ZipFile(io.BytesIO(templates.render(spec.template, contexts))) as packed,
+    ):
+        assert {i.compress_type for i in stored.infolist()} == {zipfile.ZIP_STORED}
+        assert {i.compress_type for i in packed.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert stored.namelist() == packed.namelist()
+        assert all(stored.read(name) == packed.read(name) for name in packed.namelist())
