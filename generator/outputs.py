@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from generator.errors import OutputError
@@ -15,15 +14,27 @@ from generator.errors import OutputError
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
+#: A path as pathlib or as text. A file of its own for every delivery or chunk is named as
+#: text (``inside``): Python 3.11's pathlib interns each part of every path it parses, and
+#: the interpreter's table of interned strings, filled by a long run's file names one after
+#: another (freed, but each taking a slot until the table is rebuilt), doubles once a run
+#: passes ~20,000 members: ~1 MiB more, kept to the end.
+PathLike = str | os.PathLike[str]
 
-def write_private(path: Path, data: bytes) -> None:
+
+def inside(directory: PathLike, name: str) -> str:
+    """The path of the file ``name`` in ``directory``, as text."""
+    return os.path.join(directory, name)
+
+
+def write_private(path: PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600, through a temporary file and a rename."""
     with private_binary(path) as handle:
         handle.write(data)
 
 
 @contextlib.contextmanager
-def private_text(path: Path) -> Iterator[TextIO]:
+def private_text(path: PathLike) -> Iterator[TextIO]:
     """A UTF-8 text file written as a stream, mode 0600, in place only once complete."""
     with private_binary(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -33,12 +44,13 @@ def private_text(path: Path) -> Iterator[TextIO]:
 
 
 @contextlib.contextmanager
-def private_binary(path: Path) -> Iterator[BinaryIO]:
+def private_binary(path: PathLike) -> Iterator[BinaryIO]:
     """A file written as a stream, mode 0600, in place only once complete; on any error
     (the writer's own too) the partial file is removed and ``path`` is left as it was."""
-    temporary = path.with_name(f".{path.name}.part")
+    directory, name = os.path.split(os.fspath(path))
+    temporary = os.path.join(directory, f".{name}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.makedirs(directory or ".", mode=DIR_MODE, exist_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -46,7 +58,7 @@ def private_binary(path: Path) -> Iterator[BinaryIO]:
         os.replace(temporary, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+            os.unlink(temporary)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror}") from None
         raise

@@ -16,7 +16,7 @@ from generator.batch.config import RunConfig
 from generator.batch.plan import Planned, facts_for, recipient_from_json
 from generator.domain.models import Member
 from generator.errors import ConversionError, TemplateError
-from generator.outputs import private_binary
+from generator.outputs import inside, private_binary
 from generator.render.convert.base import Converter
 from generator.render.pipeline import Renderer
 
@@ -62,7 +62,7 @@ class LocalBatches:
         # Each PDF is written while it is assembled: neither a delivery (~0.7 MB for an
         # employer of 120) nor a batch's PDFs (up to ~9 MB) is ever whole in memory.
         def target(name: str) -> AbstractContextManager[BinaryIO]:
-            return private_binary(config.deliveries_dir / name)
+            return private_binary(inside(config.deliveries_dir, name))
 
         return render_rows(self.renderer, config, rows, target, spool=config.work_dir, alone=True)
 

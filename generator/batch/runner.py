@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,7 +21,7 @@ from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store
 from generator.errors import OutputError
 from generator.memory import release
-from generator.outputs import write_private
+from generator.outputs import inside, write_private
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 
@@ -95,8 +96,11 @@ def _done(config: RunConfig, store: Store, ordinal: int) -> bool:
         return False
     if row[1] is None:
         return True  # failed for good: its records are in errors
-    path = config.deliveries_dir / str(row[1])
-    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row[2]
+    path = inside(config.deliveries_dir, str(row[1]))
+    if not os.path.isfile(path):
+        return False
+    with open(path, "rb") as delivery:
+        return hashlib.sha256(delivery.read()).hexdigest() == row[2]
 
 
 def _rows(store: Store, batch: list[_Slot], total: int) -> list[PlanRow]:
@@ -137,7 +141,7 @@ def _record(config: RunConfig, store: Store, result: Rendered) -> int:
         store.transaction(statements)
         return 0
     if result.data:  # not yet written where it was rendered (a Celery worker's result)
-        write_private(config.deliveries_dir / result.file, result.data)
+        write_private(inside(config.deliveries_dir, result.file), result.data)
     sha = result.sha256
     done: list[tuple[str, Sequence[object]]] = [
         (

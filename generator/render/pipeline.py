@@ -162,7 +162,7 @@ class Renderer:
         with tempfile.NamedTemporaryFile(dir=spool, suffix=".docx") as docx:
             self.templates.write(template, contexts, docx, stored=True)
             docx.flush()
-            file = self.converter.convert_file(Path(docx.name), spool)
+            file = self.converter.convert_file(docx.name, spool)  # text: see outputs.PathLike
         try:
             return read_chunk(file, pages_each, len(contexts))
         except BaseException:

@@ -51,7 +51,7 @@ def test_a_pdf_into_a_folder_comes_back_open_and_nameless(
     source.write_bytes(docx)
     into = tmp_path / "spool"
     into.mkdir()
-    with pool.convert_file(source, into) as file:
+    with pool.convert_file(str(source), into) as file:
         assert list(into.iterdir()) == []
         assert len(PdfReader(file).pages) == 1
     assert file.closed

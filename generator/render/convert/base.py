@@ -34,7 +34,7 @@ class Converter(Protocol):
         """One PDF per page range ("1-2", "3-4" …) of ``docx``, loaded and laid out once."""
         ...
 
-    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
+    def convert_file(self, docx: str, into: Path) -> BinaryIO:
         """The PDF of the DOCX file ``docx`` as an open file in the folder ``into`` (an
         owner-only one), its name already gone: freed when closed. The caller closes it."""
         ...
@@ -70,8 +70,9 @@ class FakeConverter:
         writer.write(out)
         return out.getvalue()
 
-    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
-        pdf = self.convert(docx.read_bytes())
+    def convert_file(self, docx: str, into: Path) -> BinaryIO:
+        with open(docx, "rb") as source:
+            pdf = self.convert(source.read())
         file = tempfile.TemporaryFile(dir=into)  # noqa: SIM115 - the caller closes it
         file.write(pdf)
         file.seek(0)

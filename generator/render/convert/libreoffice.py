@@ -104,7 +104,7 @@ class LibreOfficePool:
         """One PDF per page range ("1-2", "3-4" …) of one loaded ``docx``."""
         return self._on_a_worker(lambda worker: worker.convert(docx, self.config.timeout, ranges))
 
-    def convert_file(self, docx: Path, into: Path) -> BinaryIO:
+    def convert_file(self, docx: str, into: Path) -> BinaryIO:
         """The PDF of the DOCX file ``docx``, written by LibreOffice in the folder ``into``
         and handed back as an open file whose name is gone: a bulk run's chunk waits there
         for its assembly, and neither document's bytes are copied through this process."""

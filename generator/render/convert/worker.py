@@ -149,7 +149,7 @@ class SofficeWorker:
         except OSError as exc:
             raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
 
-    def convert_file(self, source: Path, timeout: float, target: Path) -> BinaryIO:
+    def convert_file(self, source: str, timeout: float, target: Path) -> BinaryIO:
         """The whole PDF of the DOCX file ``source``, written at ``target`` and handed back
         open, the name gone: the file lives while it is open, and neither document's bytes
         pass through this process."""
@@ -166,7 +166,7 @@ class SofficeWorker:
         return file
 
     def export(
-        self, source: Path, timeout: float, ranges: Sequence[str], targets: Sequence[Path]
+        self, source: str | Path, timeout: float, ranges: Sequence[str], targets: Sequence[Path]
     ) -> None:
         """Load the DOCX file ``source`` once and export each range to its target."""
         for target in targets:
