@@ -51,12 +51,14 @@ def settle() -> None:
     no collection scans them again. glibc raises its mmap threshold each time a large block
     is freed, so buffers of a few MB soon come from the heap and fragment it; a fixed
     threshold (``MMAP_THRESHOLD``) hands every large block back to the system when freed,
-    and two arenas serve every thread. No fastbins: a small block freed is merged with its
+    and one arena serves every thread: the conversion threads' free memory is the main
+    thread's, one high-water mark, not two (Python holds the GIL as it allocates, so the
+    threads hardly contend for it). No fastbins: a small block freed is merged with its
     free neighbours at once, not kept apart for reuse at its own size, where it splits the
     heap's free space for the larger blocks that come next (SQLite's, lxml's, zlib's)."""
     if _LIBC is not None:
         _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-        _LIBC.mallopt(_M_ARENA_MAX, 2)
+        _LIBC.mallopt(_M_ARENA_MAX, 1)
         _LIBC.mallopt(_M_MXFAST, 0)
     gc.collect()
     gc.freeze()
