@@ -221,8 +221,8 @@ NOTES = """
   started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
   counted once. Both are sampled every 0.1 s.
 - Where the run's memory goes: ~63 MiB once modules are loaded; ~69 MiB once the fonts'
-  coverage, the templates and pass 1 are done; 74–76 MiB while two batches are in flight
-  (their members, contexts and converted chunks, one DOCX build or assembly at a time).
+  coverage, the templates and pass 1 are done; 72–73 MiB while a batch is in flight (its
+  members, contexts and converted chunks, one DOCX build or assembly at a time).
   Python's own objects (tracemalloc, a 3,000-member run) stay at ~40 MiB from the 100th
   delivery to the 290th: what differs between batches is only the batch in hand.
 - What kept it growing with the input, and is gone: the deliveries listed and sorted in
@@ -296,7 +296,8 @@ NOTES = """
   allocators keep resident, as deep as the busiest moment so far has dug, not data; 1,000
   members (11 batches) stop before most of it. Libraries' code pages also vary by ~0.25
   MiB between identical runs. Tried and dropped: glibc malloc for Python objects (+2 MiB),
-  jemalloc (+3 MiB), one malloc arena (no change).
+  jemalloc (+3 MiB), one malloc arena (no change then; adopted
+  since, below).
 - A local run now renders one batch at a time, its chunks on both LibreOffice processes,
   the longest first, each process taking the next chunk as soon as it is free
   (`LocalBatches`, `Chunks.convert`; the same bytes). With a batch per process, each was
@@ -306,15 +307,38 @@ NOTES = """
   assembled. In between, the next batch converting during the assembly was as fast as
   before and peaked as high; one batch at a time with chunks collected in order, 11 %
   slower.
-- What still rises with the input is not the run's length: the 1,000-member file repeated
-  ten times (as many batches as 10,000 members) peaks level with the 1,000-member run. It
-  is the spread between batches. Traced stretch by stretch (each `peak()` stretch's own
-  high-water mark, 10,000 members, one batch at a time), the run's peak is always a DOCX
-  build, mostly a batch's cover letters, 0.5–0.6 MiB above the highest assembly; a full
-  batch's peak varies by ~0.45 MiB, only weakly with its pages, documents or distinct
-  characters (r ≈ 0.3), and 110 distinct batches reach further into that spread than 11
-  do. Building the cover letters and sender lists first instead of last changed nothing
-  measurable.
+- What made the longer run peak higher, and is gone. It was not the run's length (the
+  1,000-member file ten times over peaked level with the 1,000-member run) but the spread
+  between batches: traced stretch by stretch (each `peak()` stretch's own high-water
+  mark), the run's peak was always a DOCX build, mostly a batch's cover letters, and a
+  full batch's peak varied by ~0.45 MiB, so 110 batches reached further into that spread
+  than 11. Two things in a build went: the DOCX compressed in memory (now written to the
+  file LibreOffice reads, its parts stored, and the PDF read from the file LibreOffice
+  writes: `Converter.convert_file`), and Pillow's PNG encoder for every QR code and
+  barcode, which took zlib's largest state and 64 KB buffers (render/png.py; the same
+  pixels, the same PDF bytes). A build's own rise fell from 460–680 KB on average (sd
+  70–130) to 240–400 (sd ~50), and the resident size between stretches by ~0.8 MiB. Three
+  single runs of each, the same hour (VmHWM): 1,000 members 73.8 → 72.6 MiB, 3,000 73.9 →
+  72.7; 10,000 74.0 → 72.7. On the way: the PDF read from its file alone changed nothing
+  measurable; building the cover letters and sender lists first instead of last, nothing.
+- What grew past ~20,000 members, and is gone: Python 3.11's pathlib interns every part of
+  a path it parses, so each delivery's file name took a slot in the interpreter's table of
+  interned strings. Freed with the name, but the table is rebuilt only when its slots run
+  out, and then doubles: ~1 MiB more at batch ~215 of a 30,000-member run, kept to its end.
+  Delivery and chunk files are now named as text (`outputs.inside`), and no batch after the
+  first interns a string (read in the table itself). 30,000 members: 74.3 → 73.0 MiB.
+- One malloc arena for every thread (`memory.settle`): the DOCX builds run on the
+  conversion threads and the assembly on the main thread, and with two arenas each kept
+  the free memory of its own busiest moment. Three single runs each, interleaved: 1,000
+  members 72.69 → 72.63 MiB, 3,000 72.80 → 72.63; 10,000 72.95 → 72.83 (one each). Small,
+  inside the spread between runs; the same speed.
+- What still differs, and why. Single runs the same hour put 10,000 members 0.1–0.2 MiB
+  above 1,000 (72.6–72.7 against 72.8–73.0), and one invocation of this bench has shown up
+  to 0.5. What remains is memory the allocators keep: between the 11th batch and the 100th
+  of a 10,000-member run (smaps, with two malloc arenas), the newest of pymalloc's arenas
+  gained ~180 KB of touched pages and glibc's thread arena ~80 KB, free but resident since
+  a busier moment than any before. It levels off: 30,000 members peak at 73.0 MiB, as
+  10,000 do.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
