@@ -132,8 +132,10 @@ def test_a_killed_run_resumes_to_the_same_bytes(
     )
     assert refused.returncode == 1
     assert "--resume" in refused.stderr
+    # Resumed as an operator would type it, from the run's own folder (``--out out``).
     subprocess.run(
-        _command(member_file, out, "--resume"), check=True, cwd=ROOT, capture_output=True
-    )
+        _command(member_file, Path("out"), "--resume"),
+        check=True, cwd=tmp_path, capture_output=True,
+    )  # fmt: skip
     assert _outputs(out) == _outputs(unbroken)
     assert not (out / ".work").exists()

@@ -57,6 +57,19 @@ def test_a_pdf_into_a_folder_comes_back_open_and_nameless(
     assert file.closed
 
 
+def test_a_pdf_into_a_folder_given_relative(  # type: ignore[no-untyped-def]
+    pool, docx: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's folder as the operator typed it (``--out out``): LibreOffice names files as
+    URIs, which a relative path cannot be."""
+    monkeypatch.chdir(tmp_path)
+    Path("in.docx").write_bytes(docx)
+    Path("spool").mkdir()
+    with pool.convert_file("in.docx", Path("spool")) as file:
+        assert len(PdfReader(file).pages) == 1
+    assert list(Path("spool").iterdir()) == []
+
+
 def test_a_hung_job_is_killed_restarted_and_retried_once(docx: bytes) -> None:
     with LibreOfficePool(PoolConfig(workers=1, timeout=0.01)) as tight:
         with pytest.raises(ConversionTimeoutError, match="twice"):

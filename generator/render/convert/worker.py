@@ -168,13 +168,15 @@ class SofficeWorker:
     def export(
         self, source: str | Path, timeout: float, ranges: Sequence[str], targets: Sequence[Path]
     ) -> None:
-        """Load the DOCX file ``source`` once and export each range to its target."""
+        """Load the DOCX file ``source`` once and export each range to its target. The agent
+        gets absolute paths: it names files as URIs, and a run's folder may be given relative
+        (``--out out``)."""
         for target in targets:
             target.unlink(missing_ok=True)
         request = {
             "op": "convert",
-            "source": str(source),
-            "targets": [str(t) for t in targets],
+            "source": os.path.abspath(source),
+            "targets": [os.path.abspath(t) for t in targets],
             "ranges": list(ranges),
         }
         with self._talk:
