@@ -332,8 +332,8 @@ NOTES = """
   the free memory of its own busiest moment. Three single runs each, interleaved: 1,000
   members 72.69 → 72.63 MiB, 3,000 72.80 → 72.63; 10,000 72.95 → 72.83 (one each). Small,
   inside the spread between runs; the same speed.
-- What still differs, and why. Single runs the same hour put 10,000 members 0.1–0.2 MiB
-  above 1,000 (72.6–72.7 against 72.8–73.0), and one invocation of this bench has shown up
+- What still differs, and why. Single runs the same hour put 10,000 members up to 0.3 MiB
+  above 1,000 (72.6–72.7 against 72.7–73.0), and one invocation of this bench has shown up
   to 0.5. What remains is memory the allocators keep: between the 11th batch and the 100th
   of a 10,000-member run (smaps, with two malloc arenas), the newest of pymalloc's arenas
   gained ~180 KB of touched pages and glibc's thread arena ~80 KB, free but resident since
