@@ -31,7 +31,7 @@ _DRAWING = '</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space=
 _CONTENT_TYPES = "[Content_Types].xml"
 
 
-def _entry(name: str, compression: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+def _entry(name: str, compression: int) -> zipfile.ZipInfo:
     """A zip entry with a fixed time, so that the same documents give the same bytes."""
     entry = zipfile.ZipInfo(name)
     entry.compress_type = compression
@@ -94,7 +94,7 @@ class Skeleton:
         out: IO[bytes],
         document: Iterable[bytes],
         media: Media,
-        compression: int = zipfile.ZIP_DEFLATED,
+        compression: int,
     ) -> None:
         """The chunk's DOCX: document.xml first, streamed (the images it adds are known only
         once every member is rendered), then the other parts in python-docx's order."""

@@ -3,7 +3,7 @@ for byte."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
 from functools import lru_cache
 
 import qrcode
@@ -71,14 +71,8 @@ def customer_barcode_png(bars: str) -> bytes:
 
     # Rows change only where a bar may start or end (0, 1.2, 2.4 mm): one row per band.
     height = round(3.6 * _DPMM)
-    return bilevel_png(width, _repeated(row, height), dpi=600)
-
-
-def _repeated(row: Callable[[int], bytes], height: int) -> Iterator[bytes]:
-    """Rows 0 to ``height``, each made once and given again while it stays the same."""
-    edges = {round(mm * _DPMM) for pair in _HEIGHTS_MM.values() for mm in pair}
-    current = b""
-    for y in range(height):
-        if y == 0 or y in edges:
-            current = row(y)
-        yield current
+    edges = sorted(
+        {0, height, *(round(mm * _DPMM) for ends in _HEIGHTS_MM.values() for mm in ends)}
+    )
+    bands = ((row(top), bottom - top) for top, bottom in itertools.pairwise(edges))
+    return bilevel_png(width, (line for line, count in bands for _ in range(count)), dpi=600)
