@@ -22,13 +22,19 @@ from generator.render.fonts import coverage
 from generator.render.qr import barcode_width_mm, customer_barcode_png, qr_png
 
 _FIRST_PARAGRAPH = re.compile(rb"<w:p(?=[ >])[^>]*>")
-_BODY = re.compile(rb"<w:body[^>]*>")
+_BODY = re.compile(r"<w:body[^>]*>")
 _STYLE = re.compile(rb"<w:pStyle [^>]*/>")
 #: The line break the compiled template puts before each paragraph (error messages name a
 #: template's line), taken out again once rendered.
-PARAGRAPH_NEWLINE = re.compile(rb"\n<w:p([ >])")
+_NEWLINE = re.compile(r"\n<w:p([ >])")
 #: Text holding a tab, newline, bell or form feed: what docxtpl's listing pass rewrites.
-_LISTING = re.compile(rb"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+_PARAGRAPH_END = "</w:p>"
+#: Such a character before a piece's first tag: its text may continue a ``<w:t>`` before.
+_LEADING = re.compile(r"[^<]*[\t\n\a\f]")
+#: How much of a body ``start_on_new_page`` needs: a paragraph's opening tag and the first
+#: of its properties.
+_HEAD = 4096
 #: A drawing's id attribute (docPr carries it first in Word's and python-docx's XML alike).
 _DRAWING_ID = re.compile(rb'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 _BREAK_PARAGRAPH = (
@@ -66,43 +72,134 @@ def body_parts(
     number: bool,
     contexts: Sequence[Mapping[str, TemplateValue]],
 ) -> Iterator[bytes]:
-    """The body's XML as UTF-8, a member at a time: its opening tag, each member's body
-    (each after the first from a fresh page, its drawings numbered if ``number``), then the
-    section properties and closing tag."""
+    """The body's XML as UTF-8, piece by piece: its opening tag, each member's body (each
+    after the first from a fresh page, its drawings numbered if ``number``), then the
+    section properties and closing tag. A member's XML is never whole (a sender list's page
+    is ~60 KB, and cutting, breaking and numbering it took four copies at once): each of
+    jinja's pieces is encoded, mended and passed on as it comes."""
     tail = b""
     for index, context in enumerate(contexts):
         values = {key: template_value(drawings, value) for key, value in context.items()}
-        xml = member_xml(name, template, values)
-        opening = _BODY.search(xml)
-        if opening is None:
-            raise TemplateError(f"template {name} has no document body")
-        start = opening.end()
-        end = xml.rindex(b"<w:sectPr")
+        pieces, mended = member_pieces(name, template, values)
+        opening, body, closing = _cut(name, pieces)
         if not index:
-            yield xml[:start]
-        tail = xml[end:]
-        body = start_on_new_page(xml[start:end]) if index else xml[start:end]
-        del xml
-        if number:
-            body = number_drawings(body, drawings)
-        yield body
+            yield _mended(opening, mended)
+        tail = _mended(closing, mended)
+        parts: Iterator[bytes] = (_mended(piece, mended) for piece in body)
+        if index:
+            parts = _from_new_page(parts)
+        yield from (_numbered(parts, drawings) if number else parts)
     yield tail
 
 
-def member_xml(name: str, template: jinja2.Template, values: Mapping[str, object]) -> bytes:
-    """One member's document.xml as UTF-8, encoded piece by piece as jinja renders it: never
-    one string of it, which takes 4 bytes a character as soon as one 外字 lies beyond the BMP
-    (a sender list's page, ~50,000 characters, then took 200 KB a copy, and a DOCX build held
-    several copies for a moment; as UTF-8, ~60 KB)."""
+def member_pieces(
+    name: str, template: jinja2.Template, values: Mapping[str, object]
+) -> tuple[list[str], bool]:
+    """One member's document XML as jinja renders it, in its pieces, and whether they are
+    mended already (``_mended``). The template's own text is jinja's constants, not copies,
+    so the list costs little more than the values. Where docxtpl's listing pass may have work
+    (a tab, bell, form feed or line break in text: rare), the XML is mended and passed
+    through it paragraph by paragraph (``_listed``)."""
     try:
-        xml = b"".join([piece.encode("utf-8") for piece in template.generate(values)])
+        pieces = list(template.generate(values))
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"template {name}: {exc.message}") from None
-    xml = PARAGRAPH_NEWLINE.sub(rb"<w:p\1", xml)
-    if _LISTING.search(xml):  # rare: a value with a tab or a line break
+    if not any(_may_list(piece) for piece in pieces):
+        return pieces, False
+    return list(_listed(pieces)), True
+
+
+def _listed(pieces: list[str]) -> Iterator[str]:
+    """The pieces mended and through docxtpl's listing pass, a paragraph at a time. The pass
+    rewrites each paragraph from its opening tag to the first ``</w:p>`` after it, so XML cut
+    just after any ``</w:p>`` passes part by part as it would pass whole (a cover letter
+    with 外字 in its address took ~80 KB a copy as one string, several copies at once)."""
+    held: list[str] = []
+    for piece in pieces:
+        held.append(piece)
+        if _PARAGRAPH_END in piece:
+            text = "".join(held)  # plain text: jinja's Markup would escape what is added
+            cut = text.rfind(_PARAGRAPH_END) + len(_PARAGRAPH_END)
+            yield _listed_part(text[:cut])
+            held = [text[cut:]]
+    yield _listed_part("".join(held))
+
+
+def _listed_part(xml: str) -> str:
+    xml = _NEWLINE.sub(r"<w:p\1", xml)
+    if _LISTING.search(xml):
         # docxtpl's listing pass reads nothing of its template: no package needs opening.
-        xml = DocxTemplate.resolve_listing(None, xml.decode("utf-8")).encode("utf-8")
+        xml = DocxTemplate.resolve_listing(None, xml)
     return xml
+
+
+def _may_list(piece: str) -> bool:
+    """Whether the listing pass might act on the whole XML because of this piece, once each
+    piece is mended: text of a ``<w:t>`` in it holds a special character, or it holds one
+    before any tag of its own (the ``<w:t>`` may be in a piece before), or it ends within
+    reach of a paragraph's line break that the next piece completes."""
+    if "\n" in piece[-5:]:
+        return True
+    if "\n" in piece:
+        piece = _NEWLINE.sub(r"<w:p\1", piece)
+    return bool(_LISTING.search(piece) or _LEADING.match(piece))
+
+
+def _cut(name: str, pieces: list[str]) -> tuple[str, list[str], str]:
+    """A member's XML cut into the body's opening tag, the body's pieces, and the closing
+    section properties on (the last ``<w:sectPr``). Tags lie whole within one of jinja's
+    pieces: no template's tag has a jinja tag inside its name."""
+    first = next(((i, m) for i, p in enumerate(pieces) if (m := _BODY.search(p))), None)
+    last = next((i for i in range(len(pieces) - 1, -1, -1) if "<w:sectPr" in pieces[i]), None)
+    if first is None:
+        raise TemplateError(f"template {name} has no document body")
+    (start, opening), end = first, last
+    if end is None or (end, pieces[end].rindex("<w:sectPr")) < (start, opening.end()):
+        raise TemplateError(f"template {name} has no section properties after its body")
+    cut = pieces[end].rindex("<w:sectPr")
+    # Joined, not added: jinja's Markup escapes the plain text added to it.
+    head = "".join([*pieces[:start], pieces[start][: opening.end()]])
+    closing = "".join([pieces[end][cut:], *pieces[end + 1 :]])
+    if start == end:
+        return head, [pieces[start][opening.end() : cut]], closing
+    inner = [pieces[start][opening.end() :], *pieces[start + 1 : end], pieces[end][:cut]]
+    return head, inner, closing
+
+
+def _mended(piece: str, already: bool) -> bytes:
+    """A piece as UTF-8, without the line break the compiled template puts before each
+    paragraph, unless taken out ``already``."""
+    if not already and "\n" in piece:
+        piece = _NEWLINE.sub(r"<w:p\1", piece)
+    return piece.encode("utf-8")
+
+
+def _from_new_page(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """The body's parts, the first paragraph made to start on a fresh page: what that takes
+    lies in the body's first few hundred bytes, so the first ``_HEAD`` bytes are enough."""
+    head = b""
+    for part in parts:
+        head += part
+        if len(head.lstrip()) >= _HEAD:
+            break
+    yield start_on_new_page(head)
+    yield from parts
+
+
+def _numbered(parts: Iterator[bytes], drawings: Drawings) -> Iterator[bytes]:
+    """The parts with their drawings numbered in order; a tag left open at a part's end
+    waits for the next part (a drawing's id lies within its tag)."""
+    carry = b""
+    for part in parts:
+        joined = carry + part if carry else part
+        cut = joined.rfind(b"<")
+        if cut >= 0 and b">" not in joined[cut:]:
+            carry, joined = joined[cut:], joined[:cut]
+        else:
+            carry = b""
+        yield number_drawings(joined, drawings)
+    if carry:
+        yield number_drawings(carry, drawings)
 
 
 def number_drawings(body: bytes, drawings: Drawings) -> bytes:
