@@ -32,8 +32,7 @@ _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 _PARAGRAPH_END = "</w:p>"
 #: Such a character before a piece's first tag: its text may continue a ``<w:t>`` before.
 _LEADING = re.compile(r"[^<]*[\t\n\a\f]")
-#: How much of a body ``start_on_new_page`` needs: a paragraph's opening tag and the first
-#: of its properties.
+#: How much of a body ``start_on_new_page`` needs: a paragraph's tag and first property.
 _HEAD = 4096
 #: A drawing's id attribute (docPr carries it first in Word's and python-docx's XML alike).
 _DRAWING_ID = re.compile(rb'(<wp:docPr\b[^>]*?\sid=")\d+(")')
@@ -134,10 +133,9 @@ def _listed_part(xml: str) -> str:
 
 
 def _may_list(piece: str) -> bool:
-    """Whether the listing pass might act on the whole XML because of this piece, once each
-    piece is mended: text of a ``<w:t>`` in it holds a special character, or it holds one
-    before any tag of its own (the ``<w:t>`` may be in a piece before), or it ends within
-    reach of a paragraph's line break that the next piece completes."""
+    """Whether the listing pass might act on the XML for this piece, mended: text of a
+    ``<w:t>`` in it holds a special character, or it holds one before any tag of its own
+    (the ``<w:t>`` may be in a piece before), or it may end inside a paragraph's break."""
     if "\n" in piece[-5:]:
         return True
     if "\n" in piece:
