@@ -18,6 +18,7 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader
 
 from generator.documents.values import TemplateValue
+from generator.render.pdf import page_at
 from generator.render.pipeline import Renderer
 
 #: Documents per conversion. LibreOffice names each imported table by scanning every table
@@ -153,4 +154,6 @@ class Chunks:
         template, start = where
         per_chunk = CHUNK_DOCUMENTS * self.pages[template]
         readers = self.readers[template]
-        return [readers[i // per_chunk].pages[i % per_chunk] for i in range(start, start + count)]
+        return [
+            page_at(readers[i // per_chunk], i % per_chunk) for i in range(start, start + count)
+        ]

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+)
 
 from generator.errors import ConversionError, OutputError
 
@@ -53,6 +61,46 @@ def read_chunk(pdf: bytes | BinaryIO, pages_each: int, count: int) -> PdfReader:
             "a document overflowed its layout"
         )
     return reader
+
+
+#: What a page inherits from the page tree above it when it does not say (ISO 32000-1, 7.7.3.4).
+_INHERITED = tuple(NameObject(n) for n in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"))
+
+
+def page_at(reader: PdfReader, index: int) -> PageObject:
+    """The page ``index`` of a chunk, read alone. pypdf's ``pages`` reads every page of the
+    file at its first use and keeps them with the reader: a round's ~370 pages, a few
+    hundred KB of objects held until the round is written. LibreOffice writes a flat page
+    tree (the root's kids are the pages, as many as its count), so the page is its root's
+    kid ``index``, inheriting as pypdf would; any other tree takes pypdf's way."""
+    tree = cast(DictionaryObject, reader.root_object["/Pages"].get_object())
+    kids = tree.get("/Kids")
+    if isinstance(kids, ArrayObject) and tree.get("/Count") == len(kids):
+        kid = kids[index]
+        node = kid.get_object()
+        leaf = isinstance(node, DictionaryObject) and node.get("/Type") == "/Page"
+        if isinstance(kid, IndirectObject) and leaf:
+            page = PageObject(reader, kid)
+            for name in _INHERITED:
+                if name in tree and name not in page:
+                    page[name] = tree[name]
+            return page
+    return reader.pages[index]
+
+
+def forget_read(page: PageObject, held: set[object]) -> None:
+    """Drop from the page's reader's cache the page and whatever it did not hold before
+    (``held``): what was read to write the page (fonts, images, contents, lengths) is known
+    to the writer by number from then on, never read again. Kept, a round's every object
+    piled up until the round was written."""
+    cache = getattr(page.pdf, "resolved_objects", None)
+    if not isinstance(cache, dict):
+        return
+    for key in [key for key in cache if key not in held]:
+        del cache[key]
+    reference = page.indirect_reference
+    if isinstance(reference, IndirectObject):
+        cache.pop((reference.generation, reference.idnum), None)
 
 
 def split(reader: PdfReader, pages_each: int) -> Iterator[PdfWriter]:
@@ -104,6 +152,10 @@ class ContentDigest:
 
     def __init__(self, meta: Metadata) -> None:
         self._hash = hashlib.sha256(repr(meta).encode())
+        # Each image's stored bytes by source and number: every page of a chunk lists all
+        # its images (a few hundred bytes each), read here once, not parsed for each page.
+        self._images: weakref.WeakKeyDictionary[object, dict[int, bytes]]
+        self._images = weakref.WeakKeyDictionary()
 
     def add(self, page: PageObject) -> None:
         self.add_size(float(page.mediabox.width), float(page.mediabox.height))
@@ -115,7 +167,16 @@ class ContentDigest:
             self._hash.update(_raw(stream))
         # Images (the QR codes) differ between members whose text is alike.
         for image in page.get("/Resources", {}).get("/XObject", {}).values():
-            self._hash.update(_raw(image))
+            self._hash.update(self._image(image))
+
+    def _image(self, image: object) -> bytes:
+        if not isinstance(image, IndirectObject):
+            return _raw(image)
+        seen = self._images.setdefault(image.pdf, {})
+        data = seen.get(image.idnum)
+        if data is None:
+            data = seen[image.idnum] = _raw(image)
+        return data
 
     def add_size(self, width: float, height: float) -> None:
         """A page's size: all a blank page adds."""

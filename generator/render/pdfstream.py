@@ -32,7 +32,7 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from generator.render.pdf import ContentDigest, Metadata, information
+from generator.render.pdf import ContentDigest, Metadata, forget_read, information
 
 #: PDF 1.7 (ISO 32000-1) reads everything LibreOffice writes for these templates.
 _HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
@@ -75,7 +75,8 @@ class PdfStream:
         return self._sha.hexdigest()
 
     def add_page(self, page: PageObject) -> None:
-        """``page`` and everything it refers to, written now."""
+        """``page`` and everything it refers to, written now, then dropped from its reader."""
+        held = set(getattr(page.pdf, "resolved_objects", ()))
         self._digest.add(page)
         self._size = (float(page.mediabox.width), float(page.mediabox.height))
         number = self._allocate()
@@ -92,7 +93,7 @@ class PdfStream:
             target = reference.get_object()
             foreign = isinstance(target, DictionaryObject) and target.get("/Type") in _FOREIGN
             self._object(number, None if foreign or target is None else self._copy(target))
-            _forget(reference)
+        forget_read(page, held)
 
     def pad_to_sheet(self) -> None:
         """A blank page of the last page's size when the page count is odd, so that what
@@ -238,11 +239,3 @@ class PdfStream:
         self._out.write(data)
         self._sha.update(data)
         self._position += len(data)
-
-
-def _forget(reference: IndirectObject) -> None:
-    """Drop a written object from its reader's cache: with its number known here it is not
-    read again, and kept, a round's every object piled up until the round was written."""
-    cache = getattr(reference.pdf, "resolved_objects", None)
-    if isinstance(cache, dict):
-        cache.pop((reference.generation, reference.idnum), None)

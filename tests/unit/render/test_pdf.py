@@ -6,7 +6,14 @@ import io
 from datetime import date
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+)
 
 from generator.errors import ConversionError, OutputError
 from generator.render.convert.base import FakeConverter
@@ -14,6 +21,7 @@ from generator.render.pdf import (
     Metadata,
     check_page_size,
     finish,
+    page_at,
     page_sizes,
     pdf_date,
     read_chunk,
@@ -96,3 +104,53 @@ def test_a_chunk_is_counted_without_listing_its_pages() -> None:
     reader = read_chunk(_pdf(6), 2, 3)
     assert reader.flattened_pages is None
     assert len(reader.pages) == 6
+
+
+def _tree(flat: bool) -> PdfReader:
+    """Four pages of their own sizes, the first without a MediaBox of its own (it inherits
+    the tree's); ``flat`` or with the last two in a subtree."""
+    writer = PdfWriter()
+    for width in (100, 200, 300, 400):
+        writer.add_blank_page(width, 500)
+    root = writer._pages.get_object()  # the page tree's root
+    root[NameObject("/MediaBox")] = ArrayObject([NumberObject(v) for v in (0, 0, 10, 20)])
+    del writer.pages[0][NameObject("/MediaBox")]
+    if not flat:
+        kids = root["/Kids"]
+        subtree = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Kids"): ArrayObject(kids[2:]),
+                NameObject("/Count"): NumberObject(2),
+                NameObject("/Parent"): writer._pages,
+            }
+        )
+        reference = writer._add_object(subtree)
+        for kid in kids[2:]:
+            kid.get_object()[NameObject("/Parent")] = reference
+        root[NameObject("/Kids")] = ArrayObject([*kids[:2], reference])
+    out = io.BytesIO()
+    writer.write(out)
+    return PdfReader(io.BytesIO(out.getvalue()))
+
+
+def _plain(page: PageObject) -> dict[str, object]:
+    """A page's entries, references by number (two readers' references never compare)."""
+    return {
+        str(key): (value.idnum if isinstance(value, IndirectObject) else value)
+        for key, value in page.items()
+    }
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_a_page_read_alone_is_the_page_pypdf_lists(flat: bool) -> None:
+    """The same entries, the inherited MediaBox too, and the same reference; LibreOffice's
+    flat tree is read page by page, any other tree through pypdf's list."""
+    alone = _tree(flat)
+    pages = [page_at(alone, index) for index in range(4)]
+    assert (alone.flattened_pages is None) is flat
+    listed = _tree(flat).pages
+    for page, expected in zip(pages, listed, strict=True):
+        assert _plain(page) == _plain(expected)
+        assert page.indirect_reference.idnum == expected.indirect_reference.idnum
+    assert [float(p.mediabox.width) for p in pages] == [10, 200, 300, 400]

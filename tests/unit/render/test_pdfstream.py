@@ -18,7 +18,7 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from generator.render.pdf import Metadata, content_digest
+from generator.render.pdf import Metadata, content_digest, page_at
 from generator.render.pdfstream import PdfStream
 
 META = Metadata("資格確認書等の送付", "テスト健康保険組合", "令和7年12月1日交付", date(2025, 12, 1))
@@ -180,3 +180,57 @@ def test_written_objects_leave_their_readers_cache() -> None:
     pdf.close()
     assert out.getvalue().count(b"/Helvetica") == 1
     assert _written(_source(6), [2, 3, 1]) == fresh
+
+
+def _with_images(pages: int) -> PdfReader:
+    """LibreOffice's way: every page's resources list every image of the file."""
+    writer = PdfWriter()
+    images = {}
+    for number in range(pages):
+        image = DecodedStreamObject()
+        image.set_data(bytes([number]) * 8)
+        image.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Image"),
+                NameObject("/Width"): NumberObject(8),
+                NameObject("/Height"): NumberObject(8),
+                NameObject("/BitsPerComponent"): NumberObject(1),
+                NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+            }
+        )
+        images[NameObject(f"/Im{number}")] = writer._add_object(image)
+    for number in range(pages):
+        page = writer.add_blank_page(*A4)
+        contents = DecodedStreamObject()
+        contents.set_data(f"q 72 0 0 72 72 720 cm /Im{number} Do Q".encode())
+        page[NameObject("/Contents")] = writer._add_object(contents)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): DictionaryObject(images)}
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return PdfReader(io.BytesIO(out.getvalue()))
+
+
+def test_a_page_read_alone_leaves_nothing_cached_once_written() -> None:
+    """Pages read one by one (``page_at``) and written: the reader's cache holds no more
+    after each page than before the first, images listed by every page included, and the
+    file is the one written from pypdf's own list of pages."""
+    source = _with_images(5)
+    listed = io.BytesIO()
+    pdf = PdfStream(listed, META)
+    for page in source.pages:
+        pdf.add_page(page)
+    pdf.close()
+    source = _with_images(5)
+    page_at(source, 0)
+    source.resolved_objects.clear()
+    cached = len(page_at(source, 0).pdf.resolved_objects)  # the tree, and the page itself
+    out = io.BytesIO()
+    pdf = PdfStream(out, META)
+    for number in range(5):
+        pdf.add_page(page_at(source, number))
+        assert len(source.resolved_objects) < cached
+    pdf.close()
+    assert out.getvalue() == listed.getvalue()
