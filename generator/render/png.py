@@ -13,9 +13,13 @@ import zlib
 from collections.abc import Iterable
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: zlib's smallest memory level: a 256-entry hash and 128 literals in flight, ~1 KB beside
-#: the window, which holds no more than the image's rows (a few KB).
+#: zlib's smallest memory level: a 256-entry hash and 128 literals in flight.
 _MEMORY_LEVEL = 1
+#: zlib's smallest window, 512 bytes: a row repeats the one above it (a QR module's height,
+#: a barcode's band), a row's width away, and rows are a few hundred bytes at most. The
+#: default window (32 KB, and as much again to chain it) came out of the heap's free space
+#: for every image, and dug ~60 KB into it for each cover letter's barcode.
+_WINDOW_BITS = 9
 _INCHES_PER_METRE = 1 / 0.0254
 
 
@@ -33,7 +37,7 @@ def pack_row(pixels: str) -> bytes:
 def bilevel_png(width: int, rows: Iterable[bytes], *, dpi: int | None = None) -> bytes:
     """A 1-bit greyscale PNG of packed ``rows`` (``pack_row``), ``width`` pixels wide, with
     its resolution recorded when ``dpi`` is given. Deterministic: no time, no text."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, _MEMORY_LEVEL)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, _WINDOW_BITS, _MEMORY_LEVEL)
     data = []
     height = 0
     for row in rows:
