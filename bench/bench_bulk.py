@@ -221,7 +221,7 @@ NOTES = """
   started (the soffice processes and the UNO agents that drive them, ~24 MiB each), each
   counted once. Both are sampled every 0.1 s.
 - Where the run's memory goes: ~63 MiB once modules are loaded; ~69 MiB once the fonts'
-  coverage, the templates and pass 1 are done; 72–73 MiB while a batch is in flight (its
+  coverage, the templates and pass 1 are done; 71–72 MiB while a batch is in flight (its
   members, contexts and converted chunks, one DOCX build or assembly at a time).
   Python's own objects (tracemalloc, a 3,000-member run) stay at ~40 MiB from the 100th
   delivery to the 290th: what differs between batches is only the batch in hand.
@@ -332,13 +332,25 @@ NOTES = """
   the free memory of its own busiest moment. Three single runs each, interleaved: 1,000
   members 72.69 → 72.63 MiB, 3,000 72.80 → 72.63; 10,000 72.95 → 72.83 (one each). Small,
   inside the spread between runs; the same speed.
-- What still differs, and why. Single runs the same hour put 10,000 members up to 0.3 MiB
-  above 1,000 (72.6–72.7 against 72.7–73.0), and one invocation of this bench has shown up
-  to 0.5. What remains is memory the allocators keep: between the 11th batch and the 100th
-  of a 10,000-member run (smaps, with two malloc arenas), the newest of pymalloc's arenas
-  gained ~180 KB of touched pages and glibc's thread arena ~80 KB, free but resident since
-  a busier moment than any before. It levels off: 30,000 members peak at 73.0 MiB, as
-  10,000 do.
+- What each build and assembly still held, and is gone. A DOCX build cut each member's
+  XML to its body, broke it to a new page and numbered its drawings with four copies of it
+  at once (a sender list's page ~60 KB), and every build dug ~250 KB into the heap's
+  trimmed free pages; jinja's pieces now pass into the package one by one, the listing
+  pass a paragraph at a time (render/docx_body.py). An assembly held ~1 MB of Python
+  objects at its fullest, pypdf's parsed pages of the whole round and what writing them
+  had read, and its spread between batches set pymalloc's high-water mark; pages are now
+  read one at a time from LibreOffice's flat page tree and dropped from the reader once
+  written (`pdf.page_at`, `pdf.forget_read`): 25 KB. zlib's default window, 64 KB a
+  QR code or barcode, came from the heap's free space, not from mmap; PNGs use its
+  smallest (render/png.py; the same PDF bytes). A build's heap growth fell from ~245 KB
+  on average to ~53. Single runs, interleaved (VmHWM): 1,000 members 72.64 → 72.34 MiB
+  (streamed XML, three runs each) → 71.52 (pages one at a time, two) → 71.16–71.35
+  (window, three); 10,000 members 72.81 → 72.53 → 71.70 → 71.40 (one).
+- What still differs. Between the 11th batch and the 105th of a 10,000-member run,
+  pymalloc's arenas no longer grow at all; glibc's heap gains ~45 KB of resident pages
+  with the same bytes in use (its free chunks, 720 → 760, split finer), and the run's
+  high-water mark rose ~90 KB, once, around the 30th batch. 10,000 members now peak
+  within ~0.1 MiB of 1,000, above it by that much in single runs.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
