@@ -25,6 +25,15 @@ META = Metadata("資格確認書等の送付", "テスト健康保険組合", "�
 A4 = (595.303937, 841.889764)
 
 
+def _draw(writer: PdfWriter, drawing: str, resources: DictionaryObject) -> None:
+    """A page that draws ``drawing`` with ``resources`` (a copy of its own)."""
+    page = writer.add_blank_page(*A4)
+    contents = DecodedStreamObject()
+    contents.set_data(drawing.encode())
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    page[NameObject("/Resources")] = DictionaryObject(resources)
+
+
 def _source(pages: int, *, link: bool = False) -> PdfReader:
     """``pages`` pages, each drawing its own text with one font they all share; with
     ``link``, the first page links to the second."""
@@ -38,14 +47,9 @@ def _source(pages: int, *, link: bool = False) -> PdfReader:
             }
         )
     )
+    fonts = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
     for number in range(pages):
-        page = writer.add_blank_page(*A4)
-        contents = DecodedStreamObject()
-        contents.set_data(f"BT /F1 12 Tf 72 720 Td (page {number}) Tj ET".encode())
-        page[NameObject("/Contents")] = writer._add_object(contents)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
+        _draw(writer, f"BT /F1 12 Tf 72 720 Td (page {number}) Tj ET", fonts)
     if link:
         annotation = DictionaryObject(
             {
@@ -200,14 +204,9 @@ def _with_images(pages: int) -> PdfReader:
             }
         )
         images[NameObject(f"/Im{number}")] = writer._add_object(image)
+    listed = DictionaryObject({NameObject("/XObject"): DictionaryObject(images)})
     for number in range(pages):
-        page = writer.add_blank_page(*A4)
-        contents = DecodedStreamObject()
-        contents.set_data(f"q 72 0 0 72 72 720 cm /Im{number} Do Q".encode())
-        page[NameObject("/Contents")] = writer._add_object(contents)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/XObject"): DictionaryObject(images)}
-        )
+        _draw(writer, f"q 72 0 0 72 72 720 cm /Im{number} Do Q", listed)
     out = io.BytesIO()
     writer.write(out)
     return PdfReader(io.BytesIO(out.getvalue()))
