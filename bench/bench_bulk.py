@@ -351,6 +351,12 @@ NOTES = """
   with the same bytes in use (its free chunks, 720 → 760, split finer), and the run's
   high-water mark rose ~90 KB, once, around the 30th batch. 10,000 members now peak
   within ~0.1 MiB of 1,000, above it by that much in single runs.
+- VmHWM itself is not exact here (kernel 6.18, 2 CPUs). Reading VmRSS, which matches
+  smaps_rollup, at the end of every DOCX build and assembly, two runs of three ended with a
+  VmHWM below a resident size read earlier in the same run: 10,000 members 71.71 MiB
+  against 71.83 read, 1,000 members 71.52 against 71.68. By that direct reading, 10,000
+  members peaked 0.15–0.25 MiB above 1,000 (71.83 against 71.57 and 71.68): the gap is
+  real, and VmHWM's error is as large as it.
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
