@@ -29,9 +29,12 @@ _STYLE = re.compile(rb"<w:pStyle [^>]*/>")
 _NEWLINE = re.compile(r"\n<w:p([ >])")
 #: Text holding a tab, newline, bell or form feed: what docxtpl's listing pass rewrites.
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
-_PARAGRAPH_END = "</w:p>"
+#: The same in one of jinja's pieces, unmended: the template's own line breaks not counted.
+_SPECIAL = r"(?:[\t\a\f]|\n(?!<w:p[ >]))"
+_LISTED_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*" + _SPECIAL)
 #: Such a character before a piece's first tag: its text may continue a ``<w:t>`` before.
-_LEADING = re.compile(r"[^<]*[\t\n\a\f]")
+_LEADING = re.compile(r"[^<]*" + _SPECIAL)
+_PARAGRAPH_END = "</w:p>"
 #: How much of a body ``start_on_new_page`` needs: a paragraph's tag and first property.
 _HEAD = 4096
 #: A drawing's id attribute (docPr carries it first in Word's and python-docx's XML alike).
@@ -138,23 +141,20 @@ def _may_list(piece: str) -> bool:
     (the ``<w:t>`` may be in a piece before), or it may end inside a paragraph's break."""
     if "\n" in piece[-5:]:
         return True
-    if "\n" in piece:
-        piece = _NEWLINE.sub(r"<w:p\1", piece)
-    return bool(_LISTING.search(piece) or _LEADING.match(piece))
+    return bool(_LISTED_TEXT.search(piece) or _LEADING.match(piece))
 
 
 def _cut(name: str, pieces: list[str]) -> tuple[str, list[str], str]:
-    """A member's XML cut into the body's opening tag, the body's pieces, and the closing
-    section properties on (the last ``<w:sectPr``). Tags lie whole within one of jinja's
-    pieces: no template's tag has a jinja tag inside its name."""
+    """A member's XML cut into the body's opening tag, its pieces, and the last section
+    properties on. A tag lies whole in one of jinja's pieces: none has a jinja tag inside."""
     first = next(((i, m) for i, p in enumerate(pieces) if (m := _BODY.search(p))), None)
-    last = next((i for i in range(len(pieces) - 1, -1, -1) if "<w:sectPr" in pieces[i]), None)
     if first is None:
         raise TemplateError(f"template {name} has no document body")
-    (start, opening), end = first, last
-    if end is None or (end, pieces[end].rindex("<w:sectPr")) < (start, opening.end()):
+    start, opening = first
+    end = next((i for i in range(len(pieces) - 1, -1, -1) if "<w:sectPr" in pieces[i]), -1)
+    cut = pieces[end].rindex("<w:sectPr") if end >= 0 else -1
+    if (end, cut) < (start, opening.end()):
         raise TemplateError(f"template {name} has no section properties after its body")
-    cut = pieces[end].rindex("<w:sectPr")
     # Joined, not added: jinja's Markup escapes the plain text added to it.
     head = "".join([*pieces[:start], pieces[start][: opening.end()]])
     closing = "".join([pieces[end][cut:], *pieces[end + 1 :]])
