@@ -347,16 +347,34 @@ NOTES = """
   (streamed XML, three runs each) → 71.52 (pages one at a time, two) → 71.16–71.35
   (window, three); 10,000 members 72.81 → 72.53 → 71.70 → 71.40 (one).
 - What still differs. Between the 11th batch and the 105th of a 10,000-member run,
-  pymalloc's arenas no longer grow at all; glibc's heap gains ~45 KB of resident pages
-  with the same bytes in use (its free chunks, 720 → 760, split finer), and the run's
-  high-water mark rose ~90 KB, once, around the 30th batch. 10,000 members now peak
-  within ~0.1 MiB of 1,000, above it by that much in single runs.
+  pymalloc opens no new arena (those it has fill, below); glibc's heap gains ~45 KB of
+  resident pages with the same bytes in use (its free chunks, 720 → 760, split finer),
+  and the run's high-water mark rose ~90 KB, once, around the 30th batch. 10,000
+  members now peak 0.1–0.3 MiB above 1,000 in single runs (below).
 - VmHWM itself is not exact here (kernel 6.18, 2 CPUs). Reading VmRSS, which matches
   smaps_rollup, at the end of every DOCX build and assembly, two runs of three ended with a
   VmHWM below a resident size read earlier in the same run: 10,000 members 71.71 MiB
   against 71.83 read, 1,000 members 71.52 against 71.68. By that direct reading, 10,000
   members peaked 0.15–0.25 MiB above 1,000 (71.83 against 71.57 and 71.68): the gap is
   real, and VmHWM's error is as large as it.
+- Where the rest comes from, traced at rest before each batch and at the end of every
+  stretch (the 1,000-member file ×10): Python's allocator, pymalloc, takes a new pool from
+  its fullest arena and carves untouched pages there while its other arenas keep free
+  pools resident. The arena opened in the first batch grew from 68 KB resident to 364 KB
+  by the 36th batch, then stopped; all of pymalloc's mappings gained ~124 KB between the
+  7th batch and the 37th, none after. glibc's heap at rest gained 50–90 KB more, slowly.
+  The 1,000-member run peaks in its first batch; the longer runs peak late, with ~260 KB
+  more in pymalloc's pages. Single runs the same hour (VmHWM): 1,000 members 71.41–71.63
+  MiB (five), 10,000 71.70–71.84 (four), the 1,000 file ×10 71.70–71.80 (two), ×30 71.88.
+- Tried against it and dropped, each measured as above: the heap not trimmed (every size
+  0.1–0.3 MiB higher, the same gap); an mmap threshold of 8 or 4 KB (inside the spread);
+  templates and fonts' coverage loaded before start-up's objects are frozen, members
+  decided as read instead of held for the batch, only the マイナポータル QR code cached
+  (the same creep, batch by batch); Python's objects from glibc, PYTHONMALLOC=malloc
+  (74.05 and 74.17 MiB: 2.5 MiB more, the same gap); the run in processes of 11 batches
+  each, resumed one after the other (each process peaked between 70.9 and 72.0 MiB, and
+  the run took 16–21 % longer); a drawing's XML written as text, not through lxml (a cover
+  letter's build ~10 KB lower, inside the spread of all builds).
 - LibreOffice: each soffice's text-layout caches are capped in its own profile
   (render/convert/profile.py). Before, they filled with every member's name and address
   (20 MB of glyph runs, 100,000 text runs by default), and a process grew from ~160 MiB
