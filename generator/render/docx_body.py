@@ -27,11 +27,11 @@ _STYLE = re.compile(rb"<w:pStyle [^>]*/>")
 #: The line break the compiled template puts before each paragraph (error messages name a
 #: template's line), taken out again once rendered.
 _NEWLINE = re.compile(r"\n<w:p([ >])")
-#: Text holding a tab, newline, bell or form feed: what docxtpl's listing pass rewrites.
-_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
-#: The same in one of jinja's pieces, unmended: the template's own line breaks not counted.
-_SPECIAL = r"(?:[\t\a\f]|\n(?!<w:p[ >]))"
-_LISTED_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*" + _SPECIAL)
+#: Text holding a tab, newline, bell or form feed: what docxtpl's listing pass rewrites;
+#: ``_SPECIAL`` in one of jinja's pieces, unmended: the template's own breaks not counted.
+_TEXT, _SPECIAL = r"<w:t(?: [^>]*)?>[^<]*", r"(?:[\t\a\f]|\n(?!<w:p[ >]))"
+_LISTING = re.compile(_TEXT + r"[\t\n\a\f]")
+_LISTED_TEXT = re.compile(_TEXT + _SPECIAL)
 #: Such a character before a piece's first tag: its text may continue a ``<w:t>`` before.
 _LEADING = re.compile(r"[^<]*" + _SPECIAL)
 _PARAGRAPH_END = "</w:p>"
