@@ -2,8 +2,9 @@
 
 A batch's documents are converted kind by kind (one DOCX per kind), its cover letters and
 送付者リスト pages likewise; each delivery's PDF is then assembled from those pages: cover,
-sender list, then each member's documents, every member from a fresh sheet (blank pages pad
-as needed, so no sheet carries two members), with a bookmark per member. Each PDF is written
+sender list, then each member's documents, every document from the front of a fresh sheet
+(blank pages pad as needed, so no sheet carries two documents and a card's faces share one),
+with a bookmark per member and, below it, one per document. Each PDF is written
 while it is assembled (render/pdfstream.py), and an employer larger than a round is converted
 and written a round at a time: a delivery's size does not weigh on memory.
 """
@@ -225,13 +226,15 @@ class _Writing:
             for page in chunks.take(where, count):
                 pdf.add_page(page)
         for planned, placed in members:
-            pdf.pad_to_sheet()
-            first = pdf.pages + 1
-            for where, count in placed:
+            starts = []
+            for kind, (where, count) in zip(planned.documents, placed, strict=True):
+                pdf.pad_to_sheet()  # every document on a sheet's front: an odd page
+                starts.append((self._title(kind), pdf.pages))
                 for page in chunks.take(where, count):
                     pdf.add_page(page)
-            pdf.bookmark(planned.member.name, first - 1)
-            output.placements.append((planned.seq, first, pdf.pages))
+            first = starts[0][1]  # a delivered member has documents
+            pdf.bookmark(planned.member.name, first, starts)
+            output.placements.append((planned.seq, first + 1, pdf.pages))
         if stop == len(delivery.members):
             pdf.pad_to_sheet()
             pdf.close()
@@ -239,6 +242,12 @@ class _Writing:
             output.pages, output.sha256 = pdf.pages, pdf.sha256
             output.data = self._buffer.getvalue()
             self._pdf, self._buffer = None, io.BytesIO()  # the next delivery's, empty
+
+    def _title(self, kind: DocumentKind) -> str:
+        """A document's bookmark: its name as the insurer calls it."""
+        if kind is DocumentKind.QUALIFICATION_NOTICE:
+            return self.profile.documents.notice_title
+        return kind.japanese
 
     def _meta(self, delivery: DeliveryPlan) -> Metadata:
         return Metadata(

@@ -50,8 +50,9 @@ def header_pages(members: int, employer: bool) -> int:
 
 
 def member_pages(documents: Iterable[DocumentKind | str]) -> int:
-    """A member's documents, in whole sheets: the next member starts on a fresh one."""
-    return even(sum(spec_for(kind).pages for kind in documents))
+    """A member's documents, each in whole sheets: every document starts on the front of a
+    sheet, so a card's two faces are one sheet's two sides and no cut damages another."""
+    return sum(even(spec_for(kind).pages) for kind in documents)
 
 
 def facts_for(

@@ -54,7 +54,7 @@ class PdfStream:
         self._sha = hashlib.sha256()
         self._offsets = array("Q", [0, 0])  # by object number; 0 is the free list's head
         self._kids = array("Q")
-        self._bookmarks: list[tuple[str, int]] = []
+        self._bookmarks: list[tuple[str, int, list[tuple[str, int]]]] = []
         self._size = (0.0, 0.0)
         # Per source file, its objects' new numbers: an object shared by pages (a font) is
         # written once. Weakly: a source let go (a round's converted chunks, when a large
@@ -115,9 +115,12 @@ class PdfStream:
             self._object(number, blank)
             self._kids.append(number)
 
-    def bookmark(self, title: str, page_index: int) -> None:
-        """An outline entry that opens the page ``page_index`` (0-based), whole."""
-        self._bookmarks.append((title, page_index))
+    def bookmark(
+        self, title: str, page_index: int, children: list[tuple[str, int]] | None = None
+    ) -> None:
+        """An outline entry that opens the page ``page_index`` (0-based), whole, with entries
+        of its own below it (a member's documents, each at its first page)."""
+        self._bookmarks.append((title, page_index, children or []))
 
     def close(self) -> None:
         """The page tree, bookmarks, catalog, information and trailer: the file is whole."""
@@ -148,12 +151,31 @@ class PdfStream:
 
     def _outline(self) -> int:
         top = self._allocate()
-        numbers = [self._allocate() for _ in self._bookmarks]
-        for index, (title, page) in enumerate(self._bookmarks):
+        first, last, count = self._items(top, self._bookmarks)
+        self._object(
+            top,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Outlines"),
+                    NameObject("/First"): self._reference(first),
+                    NameObject("/Last"): self._reference(last),
+                    NameObject("/Count"): NumberObject(count),
+                }
+            ),
+        )
+        return top
+
+    def _items(
+        self, parent: int, entries: list[tuple[str, int, list[tuple[str, int]]]]
+    ) -> tuple[int, int, int]:
+        """Outline items below ``parent`` (children shown closed): first, last, and how many
+        are visible when the parent is open."""
+        numbers = [self._allocate() for _ in entries]
+        for index, (title, page, children) in enumerate(entries):
             item = DictionaryObject(
                 {
                     NameObject("/Title"): create_string_object(title),
-                    NameObject("/Parent"): self._reference(top),
+                    NameObject("/Parent"): self._reference(parent),
                     NameObject("/A"): DictionaryObject(
                         {
                             NameObject("/S"): NameObject("/GoTo"),
@@ -168,19 +190,13 @@ class PdfStream:
                 item[NameObject("/Prev")] = self._reference(numbers[index - 1])
             if index + 1 < len(numbers):
                 item[NameObject("/Next")] = self._reference(numbers[index + 1])
+            if children:
+                first, last, _ = self._items(numbers[index], [(t, p, []) for t, p in children])
+                item[NameObject("/First")] = self._reference(first)
+                item[NameObject("/Last")] = self._reference(last)
+                item[NameObject("/Count")] = NumberObject(-len(children))
             self._object(numbers[index], item)
-        self._object(
-            top,
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Outlines"),
-                    NameObject("/First"): self._reference(numbers[0]),
-                    NameObject("/Last"): self._reference(numbers[-1]),
-                    NameObject("/Count"): NumberObject(len(numbers)),
-                }
-            ),
-        )
-        return top
+        return numbers[0], numbers[-1], len(numbers)
 
     def _trailer(self, root: int, info: int) -> None:
         start = self._position

@@ -51,8 +51,39 @@ def _manifest(out: Path) -> dict[str, Any]:
     return dict(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
 
 
+def test_every_document_starts_on_the_front_of_a_sheet(config: RunConfig) -> None:
+    """A member's documents each open on an odd page (1-based), below the member's own
+    bookmark: a card's faces are one sheet's two sides, and cutting it damages nothing."""
+    run(dataclasses.replace(config, workers=1), converter=FakeConverter())
+    documents = 0
+    for pdf in (config.out / "deliveries").glob("*.pdf"):
+        reader = PdfReader(pdf)
+        assert len(reader.pages) % 2 == 0
+        members = reader.outline
+        for member, kinds in zip(members[::2], members[1::2], strict=True):
+            assert not isinstance(member, list)
+            assert isinstance(kinds, list)
+            assert reader.get_destination_page_number(member) == (
+                reader.get_destination_page_number(kinds[0])
+            )
+            for kind in kinds:
+                documents += 1
+                assert reader.get_destination_page_number(kind) % 2 == 0, (pdf.name, kind.title)
+    manifest = _manifest(config.out)
+    assert documents == sum(len(r["documents"]) for r in manifest["records"] if "documents" in r)
+
+
 def _layout(pdf: Path) -> tuple[int, list[tuple[str, int]]]:
-    """Page count, and each bookmark's title and page."""
+    """Page count, and each bookmark's title and page, documents' after their member's."""
     reader = PdfReader(pdf)
-    marks = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]  # type: ignore[union-attr]
-    return len(reader.pages), marks
+
+    def flat(items: list[Any]) -> list[tuple[str, int]]:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += flat(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+        return found
+
+    return len(reader.pages), flat(reader.outline)
