@@ -10,7 +10,7 @@ from generator.records.schema import parse_record
 from tests.conftest import PROFILES, base_record
 
 ISSUE = date(2025, 12, 1)
-LONG_NAME = "寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末風来末"
+LONG_NAME = "寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末"  # 25: the longest a card holds
 GAIJI_NAME = "髙橋 𠮷男"
 
 VARIANTS: dict[str, dict[str, object]] = {
@@ -42,7 +42,7 @@ VARIANTS: dict[str, dict[str, object]] = {
         "name": LONG_NAME,
         "name_kana": "ジュゲムジュゲムゴコウノスリキレ",
         "relationship": "子",
-        "insured_name": LONG_NAME + "左衛門",
+        "insured_name": LONG_NAME[:22] + "左衛門",
         "birth_date": "1980-01-01",
         "employer_name": "一般財団法人北辰ソフトウェア技術振興協会東日本地域統括本部システム管理部",
     },

@@ -15,7 +15,8 @@ from generator.batch.config import RunConfig
 from generator.batch.kinds import select
 from generator.batch.store import Store, StoredIds
 from generator.documents import spec_for
-from generator.documents.letters import SENDER_ROWS, Recipient
+from generator.documents.common import refuse_unfit
+from generator.documents.letters import SENDER_ROWS, Recipient, window_values
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member, PostalAddress
 from generator.errors import DataError
@@ -75,7 +76,8 @@ def recipient_of(member: Member) -> Recipient:
         assert member.employer is not None
         return Recipient(member.employer.name, member.employer.location, employer=True)
     assert member.home is not None
-    return Recipient(member.insured_display_name, member.home, employer=False)
+    column = "name" if member.is_insured else "insured_name"
+    return Recipient(member.insured_display_name, member.home, employer=False, name_field=column)
 
 
 def plan(config: RunConfig, store: Store) -> None:
@@ -110,6 +112,8 @@ def _planned_row(config: RunConfig, seq: int, item: Member | DataError) -> tuple
         check_fonts(item)
         for kind in documents:
             spec_for(kind).build(facts, config.profile, config.keys)  # fails now, not mid-run
+        # The cover letter's window, too: an address too long for it is this record's error.
+        refuse_unfit(item.record_id, config.profile, window_values(recipient_of(item)))
     delivery = facts.delivery.key if documents else None
     kinds = ",".join(kind.value for kind in documents)
     return (seq, item.record_id, item.model_dump_json(), delivery, kinds, reason)

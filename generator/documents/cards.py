@@ -21,7 +21,7 @@ from generator.facts import MemberFacts
 from generator.profiles import Profile
 
 #: The value column of the card (85.6 mm less its 19 mm labels and cell margins).
-CARD_VALUE = Box(65.0, 7.5)
+CARD_VALUE = Box(59.5, 7.5)
 #: The postcard's value column, 1.3 times the card.
 POSTCARD_VALUE = Box(63.7, 9.75)
 

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from generator.documents.values import Fitted, TemplateValue
+from generator.documents.values import MIN_POINTS, Fitted, TemplateValue
 from generator.domain.age import elderly_start
 from generator.domain.era import wareki_long
+from generator.errors import DataError, ProfileError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
 
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """A box of a template: how wide it is and the size its text starts from."""
+    """A box of a template: how wide it is, the size its text starts from, the smallest it
+    may shrink to, how many lines it holds and whether it wraps before it shrinks."""
 
     width_mm: float
     size_pt: float
+    min_pt: float = MIN_POINTS
+    lines: int = 1
+    wrap_first: bool = False
 
-    def fit(self, text: str) -> Fitted:
-        return Fitted(text, self.width_mm, self.size_pt)
+    def fit(self, text: str, field: str) -> Fitted:
+        """``text`` from the record's column (or profile key) ``field``, sized to the box."""
+        return Fitted(
+            text,
+            self.width_mm,
+            self.size_pt,
+            False,
+            self.min_pt,
+            self.lines,
+            field,
+            self.wrap_first,
+        )
 
 
 class Context:
@@ -39,6 +55,25 @@ class Context:
         for name, value in self.as_vars().items():
             found[name] = value.text if isinstance(value, Fitted) else str(value)
         return found
+
+
+def refuse_unfit(record: str, profile: Profile, values: Iterable[object]) -> None:
+    """Fit or refuse (印字できない値は拒否): a value that does not fit its box at its smallest
+    size is the record's ``DataError`` (or the profile's ``ProfileError``), naming the field
+    and never the value; nothing is printed cut or below the minimum size."""
+    for value in values:
+        rows = value if isinstance(value, list) else [value]
+        for item in rows:
+            cells = item.values() if isinstance(item, dict) else [item]
+            for cell in cells:
+                if isinstance(cell, Fitted) and not cell.fits:
+                    message = (
+                        f"too long to print: its box holds {cell.capacity} full-width "
+                        f"characters at {cell.min_pt:g} pt"
+                    )
+                    if cell.field.startswith("insurer."):
+                        raise ProfileError(profile.id, cell.field, message)
+                    raise DataError(record, cell.field, message)
 
 
 def era(day: date) -> str:
@@ -89,18 +124,21 @@ def card_fields(
 ) -> dict[str, object]:
     member, insurer = facts.member, profile.insurer
     return {
-        "name": value_box.fit(member.name),
+        "name": value_box.fit(member.name, "name"),
         "birth_date": era(member.birth_date),
         "sex": member.sex.value,
         "symbol": member.insured_id.symbol,
         "number": member.insured_id.number,
         "branch": member.insured_id.branch,
         # 被保険者氏名 is for dependents; on the insured's own card the 氏名 says it all.
-        "insured_name": value_box.fit("" if member.is_insured else member.insured_display_name),
+        "insured_name": value_box.fit(
+            "" if member.is_insured else member.insured_display_name, "insured_name"
+        ),
         "issue_date": era(facts.issue_date),
         "expiry": era(expiry),
         "insurer_number": insurer.number,
-        "insurer_name": value_box.fit(insurer.name),
-        "insurer_address": value_box.fit(insurer.address),
+        "insurer_name": value_box.fit(insurer.name, "insurer.name"),
+        # The 所在地 row holds two lines of the smallest size: an address may wrap there.
+        "insurer_address": replace(value_box, lines=2).fit(insurer.address, "insurer.address"),
         "insurer_heading": insurer.name,
     }

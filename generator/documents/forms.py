@@ -49,14 +49,16 @@ def form(facts: MemberFacts, profile: Profile) -> FormContext:
         symbol=member.insured_id.symbol,
         number=member.insured_id.number,
         branch=member.insured_id.branch,
-        insured_name=FORM_VALUE.fit(member.insured_display_name),
-        name=FORM_VALUE.fit(member.name),
+        insured_name=FORM_VALUE.fit(
+            member.insured_display_name, "name" if member.is_insured else "insured_name"
+        ),
+        name=FORM_VALUE.fit(member.name, "name"),
         name_kana=member.name_kana,
         birth_date=era(member.birth_date),
         sex=member.sex.value,
         relationship=member.relationship,
         acquired_date=era(member.acquired_date),
-        employer_name=FORM_VALUE.fit(employer),
+        employer_name=FORM_VALUE.fit(employer, "employer_name"),
         delivery_route=delivery_route,
         route_note=route_note,
     )

@@ -15,9 +15,11 @@ from generator.profiles import Profile
 
 COVER_TEMPLATE, SENDER_LIST_TEMPLATE = "cover-letter.docx", "sender-list.docx"
 SENDER_ROWS = 20
-ADDRESS = Box(84.0, 10.0)
-ADDRESSEE = Box(70.0, 12.0)
-LIST_NAME = Box(40.0, 8.0)
+#: The window's address cell is 82.5 mm wide inside its padding (27–109.5 mm from the left
+#: edge, in the window's safe area); the name keeps room for "　御中" on its last line.
+ADDRESS = Box(81.0, 9.5, min_pt=8.0, lines=3, wrap_first=True)
+ADDRESSEE = Box(69.0, 10.5, min_pt=8.0, lines=2, wrap_first=True)
+LIST_NAME = Box(40.0, 8.0, lines=2)
 RECIPIENT = Box(90.0, 9.0)
 _COLUMN_LABELS = {
     "name_kana": "フリガナ",
@@ -34,6 +36,22 @@ class Recipient:
     name: str
     address: PostalAddress
     employer: bool
+    #: The record's column the name comes from, for the error that refuses a name too long
+    #: for the window (the insured's own ``name``, or a dependent's ``insured_name``).
+    name_field: str = "employer_name"
+
+    @property
+    def address_field(self) -> str:
+        return "employer_address" if self.employer else "home_address"
+
+
+def window_values(recipient: Recipient) -> list[Fitted]:
+    """What the window envelope shows of the recipient, each sized to its box: the address
+    on up to three lines, the name on up to two, neither below 8 pt."""
+    return [
+        ADDRESS.fit(recipient.address.address, recipient.address_field),
+        ADDRESSEE.fit(recipient.name, recipient.name_field),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +88,7 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
 ) -> CoverContext:
     """The cover letter; the address block shows no 記号・番号, only what the envelope needs."""
     insurer = profile.insurer
+    address, name = window_values(recipient)
     symbols = barcode_symbols(recipient.address.postcode, recipient.address.address)
     enclosures: list[dict[str, object]] = (
         [{"name": "送付者リスト", "count": "1部"}] if recipient.employer else []
@@ -85,8 +104,8 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
     ]
     return CoverContext(
         addressee_postcode=recipient.address.postcode_display,
-        addressee_address=ADDRESS.fit(recipient.address.address),
-        addressee_name=ADDRESSEE.fit(recipient.name),
+        addressee_address=address,
+        addressee_name=name,
         honorific="御中" if recipient.employer else "様",
         attention="健康保険ご担当者様" if recipient.employer else "",
         barcode=BarcodeImage(bars(symbols)) if symbols else "",
@@ -155,7 +174,7 @@ def sender_list(
                 rows.append(
                     {
                         "no": str(index + 1),
-                        "name": LIST_NAME.fit(member.name),
+                        "name": LIST_NAME.fit(member.name, "name"),
                         "c1": cells[0],
                         "c2": cells[1],
                         "c3": cells[2],
@@ -167,7 +186,8 @@ def sender_list(
         result.append(
             SenderListPage(
                 recipient=RECIPIENT.fit(
-                    recipient.name + ("　御中" if recipient.employer else "　様")
+                    recipient.name + ("　御中" if recipient.employer else "　様"),
+                    recipient.name_field,
                 ),
                 issue_date=issue_date_text,
                 page_label=f"{page + 1} / {pages}",

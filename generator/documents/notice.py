@@ -13,7 +13,10 @@ from generator.facts import MemberFacts
 from generator.profiles import Profile
 
 ADDRESSEE = Box(165.0, 12.0)
-CUT_OUT_VALUE = Box(45.5, 7.5)
+#: The cut-out's values: the member's rows span the QR code's column, the insurer's name
+#: sits beside the code.
+CUT_OUT_VALUE = Box(59.5, 7.5)
+CUT_OUT_BESIDE_QR = Box(41.0, 7.5)
 MYNAPORTAL_QR_MM = 30.0
 FACILITY_QR_MM = 15.0
 
@@ -68,17 +71,17 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         notice_title=profile.documents.notice_title,
         issue_date=era(facts.issue_date),
         insurer_name=profile.insurer.name,
-        addressee=ADDRESSEE.fit(member.name),
+        addressee=ADDRESSEE.fit(member.name, "name"),
         mynaportal_qr=QrImage(profile.qr.mynaportal_url, MYNAPORTAL_QR_MM),
         symbol=member.insured_id.symbol,
         number=member.insured_id.number,
         branch=member.insured_id.branch,
-        name=CUT_OUT_VALUE.fit(member.name),
+        name=CUT_OUT_VALUE.fit(member.name, "name"),
         birth_date=era(member.birth_date),
         acquired_date=era(member.acquired_date),
         ratio=ratio,
         ratio_note=ratio_note(facts),
         insurer_number=profile.insurer.number,
-        cut_insurer_name=CUT_OUT_VALUE.fit(profile.insurer.name),
+        cut_insurer_name=CUT_OUT_BESIDE_QR.fit(profile.insurer.name, "insurer.name"),
         facility_qr=facility,
     )

@@ -9,8 +9,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-#: Below this a printed name stops shrinking and wraps inside its box instead.
-MIN_POINTS = 4.5
+#: The smallest type anything is printed in (a card's safe minimum): below it a value that
+#: still does not fit its box is refused, never printed smaller or cut.
+MIN_POINTS = 6.0
 _MM_TO_PT = 72 / 25.4
 #: Advance of a narrow (half-width) character, in em, in the pinned proportional fonts.
 _NARROW_EM = 0.55
@@ -26,21 +27,43 @@ def text_ems(text: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Fitted:
-    """Text that shrinks from ``size_pt`` to fit a box ``width_mm`` wide (then wraps)."""
+    """Text for a box ``width_mm`` wide that holds ``lines`` lines, set at ``size_pt`` and
+    never below ``min_pt``. With ``wrap_first`` (the window's address and name) it wraps onto
+    the box's lines before it shrinks; otherwise it shrinks on one line and wraps only at
+    ``min_pt`` (a card's row holds its extra lines only at the smallest size). ``field``
+    names where the text comes from (a record's column, or ``insurer.…`` of the profile),
+    for the error that refuses what does not fit."""
 
     text: str
     width_mm: float
     size_pt: float
     bold: bool = False
+    min_pt: float = MIN_POINTS
+    lines: int = 1
+    field: str = ""
+    wrap_first: bool = False
 
     @property
     def points(self) -> float:
-        """The size that fits, in steps of a quarter point, never below MIN_POINTS."""
+        """The size that fits, in steps of a quarter point; ``min_pt`` when none does
+        (``fits`` is then false and the value is refused before anything is printed)."""
         ems = text_ems(self.text)
         if ems == 0:
             return self.size_pt
-        fitting = self.width_mm * _MM_TO_PT * _SAFETY / ems
-        return max(MIN_POINTS, min(self.size_pt, math.floor(fitting * 4) / 4))
+        room = self.width_mm * _MM_TO_PT * _SAFETY
+        fitting = (self.lines if self.wrap_first else 1) * room / ems
+        return max(self.min_pt, min(self.size_pt, math.floor(fitting * 4) / 4))
+
+    @property
+    def fits(self) -> bool:
+        return text_ems(self.text) * self.points <= (
+            self.lines * self.width_mm * _MM_TO_PT * _SAFETY + 1e-9
+        )
+
+    @property
+    def capacity(self) -> int:
+        """How many full-width characters the box holds at ``min_pt``."""
+        return int(self.lines * self.width_mm * _MM_TO_PT * _SAFETY / self.min_pt)
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,8 @@ def test_deliveries_as_an_envelope_needs_them(unbroken: Path) -> None:
         pdf_bytes = (unbroken / entry["file"]).read_bytes()
         reader = PdfReader(io.BytesIO(pdf_bytes))
         assert len(reader.pages) % 2 == 0
-        assert len(reader.outline) == entry["members"]
+        members = [item for item in reader.outline if not isinstance(item, list)]
+        assert len(members) == entry["members"]
         assert unembedded_fonts(pdf_bytes) == []
         cover = _text(reader, range(1))
         assert "〒" in cover

@@ -73,11 +73,30 @@ def test_every_kind_builds_a_context_with_its_declared_variables(keys) -> None: 
     assert spec_for("qualification-notice").kind is DocumentKind.QUALIFICATION_NOTICE
 
 
-@given(st.text(min_size=0, max_size=80), st.floats(10, 200), st.floats(5, 16))
-def test_fitted_text_never_grows_and_never_drops_below_the_minimum(
-    text: str, width: float, size: float
+@given(st.text(min_size=0, max_size=80), st.floats(10, 200), st.floats(6, 16), st.integers(1, 3))
+def test_fitted_text_never_grows_never_drops_below_the_minimum_and_fits_or_says_so(
+    text: str, width: float, size: float, lines: int
 ) -> None:
-    points = Fitted(text, width, size).points
-    assert MIN_POINTS <= points <= size or points == size
+    """Wrap first, then shrink: the size is the largest that fits the box's lines; a text
+    that fits at no allowed size says so (and is refused), it is never printed smaller."""
+    fitted = Fitted(text, width, size, lines=lines)
+    points = fitted.points
+    assert MIN_POINTS <= points <= size
+    room = lines * width * 72 / 25.4 * 0.92 + 0.01
+    assert fitted.fits == (text_ems(text) * points <= room)
     if text and points > MIN_POINTS:
-        assert text_ems(text) * points <= width * 72 / 25.4 * 0.92 + 0.01
+        assert fitted.fits
+    if text_ems(text) * size <= room / lines:
+        assert points == size, "what fits at full size on one line keeps its size"
+
+
+@given(st.text(min_size=1, max_size=80), st.floats(10, 200), st.floats(8, 16), st.integers(2, 3))
+def test_the_window_wraps_before_it_shrinks(
+    text: str, width: float, size: float, lines: int
+) -> None:
+    """The window's address and name take their box's lines at full size before shrinking."""
+    fitted = Fitted(text, width, size, min_pt=8.0, lines=lines, wrap_first=True)
+    room = lines * width * 72 / 25.4 * 0.92 + 0.01
+    if text_ems(text) * size <= room:
+        assert fitted.points == size
+    assert fitted.fits == (text_ems(text) * fitted.points <= room)
