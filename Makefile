@@ -47,7 +47,7 @@ $(VENV)/.installed: pyproject.toml | system
 demo: setup
 	rm -rf out
 	$(PY) -m generator run $(DEMO_RECORDS) --profile $(DEMO_PROFILE) --issue-date $(DEMO_ISSUE_DATE) \
-	  --kind enrolment --out out --facility-keys $(DEMO_KEYS)
+	  --kind enrolment --out out --facility-keys $(DEMO_KEYS) --preflight
 
 lint: setup
 	$(VENV)/bin/ruff check generator tests bench templates

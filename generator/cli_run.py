@@ -27,6 +27,12 @@ from generator.profiles import load_profile
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="LibreOffice processes.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the same --out.")
 @click.option(
+    "--preflight",
+    "check_print",
+    is_flag=True,
+    help="Preflight every delivery; violations go into the manifest.",
+)
+@click.option(
     "--broker",
     default=None,
     metavar="URL",
@@ -42,6 +48,7 @@ def run_command(
     out_dir: Path,
     workers: int | None,
     resume: bool,
+    check_print: bool,
     broker: str | None,
     keys_path: Path | None,
 ) -> None:
@@ -66,6 +73,7 @@ def run_command(
         workers=workers or DEFAULT_WORKERS,
         resume=resume,
         keys=key_ring(keys_path, required=False),
+        preflight=check_print,
     )
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -99,3 +107,5 @@ def run_command(
         f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "
         f"{counts['errors']} in errors.csv"
     )
+    if "preflight_violations" in counts:
+        click.echo(f"preflight: {counts['preflight_violations']} violation(s), in manifest.json")

@@ -36,6 +36,8 @@ class RunConfig:
     out: Path
     workers: int = DEFAULT_WORKERS
     resume: bool = False
+    #: Preflight every delivery written (印刷前検査): violations go into the manifest.
+    preflight: bool = False
     keys: KeyRing | None = None
     batch_members: int = DEFAULT_BATCH_MEMBERS
     batch_pages: int = DEFAULT_BATCH_PAGES

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.batch.config import RunConfig
 from generator.batch.store import Store
 from generator.outputs import private_text
+from generator.preflight import preflight
 
 _RECORDS = (
     "SELECT r.record_id, r.documents, r.reason, d.file, p.first_page, p.last_page "
@@ -53,9 +54,23 @@ def counts(store: Store) -> dict[str, int]:
     }
 
 
+def _preflight(config: RunConfig, store: Store) -> dict[str, list[dict[str, object]]]:
+    """Each delivery's violations, by file (a clean file is not listed)."""
+    found: dict[str, list[dict[str, object]]] = {}
+    for file, *_ in store.iterate(_FILES):
+        report = preflight(config.deliveries_dir / str(file))
+        if not report.ok:
+            found[str(file)] = report.as_json()["violations"]  # type: ignore[assignment]
+    return found
+
+
 def write_manifest(config: RunConfig, store: Store, fingerprint: str) -> dict[str, int]:
-    """manifest.json: the run, each record (input order), each file (postcode order)."""
+    """manifest.json: the run, each record (input order), each file (postcode order); with
+    ``config.preflight``, each file's preflight result and the run's count of violations."""
     totals = counts(store)
+    checked = _preflight(config, store) if config.preflight else None
+    if checked is not None:
+        totals["preflight_violations"] = sum(len(v) for v in checked.values())
     run = {
         "kind": config.kind.value,
         "issue_date": config.issue_date.isoformat(),
@@ -87,6 +102,8 @@ def write_manifest(config: RunConfig, store: Store, fingerprint: str) -> dict[st
                 "pages": pages,
                 "sha256": sha,
             }
+            if checked is not None:
+                entry["preflight"] = checked.get(str(file), [])
             handle.write(("," if index else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
         handle.write("\n ]\n}\n")
     return totals
