@@ -40,6 +40,10 @@ class Box:
     def height(self) -> float:
         return self.bottom - self.top
 
+    def shrunk(self, margin: float) -> Box:
+        """This box less ``margin`` on every side (a safe area)."""
+        return Box(self.left + margin, self.top + margin, self.right - margin, self.bottom - margin)
+
     def inside(self, other: Box, margin: float = 0.0) -> bool:
         """Whether this box lies within ``other`` shrunk by ``margin`` on every side."""
         return (

@@ -149,43 +149,14 @@ def leading(page: Page) -> Iterator[Violation]:
 def window(page: Page) -> Iterator[Violation]:
     """The cover letter's address block, for a 長形3号 window envelope: whatever the window
     shows lies ≥ 3 mm inside it, in type of 8 pt or more; the barcode keeps its clear zone."""
-    safe = Box(
-        WINDOW.left + WINDOW_MARGIN,
-        WINDOW.top + WINDOW_MARGIN,
-        WINDOW.right - WINDOW_MARGIN,
-        WINDOW.bottom - WINDOW_MARGIN,
-    )
-    shown = [line for line in lines(page.glyphs) if line.box.overlaps(WINDOW)]
-    if not shown:
+    if not any(line.box.overlaps(WINDOW) for line in lines(page.glyphs)):
         yield Violation(
             "window", page.number, str(WINDOW), "no address in the window", "an address"
         )
-    for line in shown:
-        if not line.box.inside(safe):
-            yield Violation(
-                "window",
-                page.number,
-                str(line.box),
-                "text outside the window's safe area",
-                f"inside {safe}",
-            )
-        if line.size < WINDOW_MIN_POINTS:
-            yield Violation(
-                "window-text-size",
-                page.number,
-                str(line.box),
-                f"{line.size:g} pt",
-                f"≥ {WINDOW_MIN_POINTS:g} pt",
-            )
-    for image in page.images:
-        if image.overlaps(WINDOW) and not image.inside(safe):
-            yield Violation(
-                "window",
-                page.number,
-                str(image),
-                "image outside the window's safe area",
-                f"inside {safe}",
-            )
+    yield from _contained(
+        page, WINDOW, WINDOW.shrunk(WINDOW_MARGIN), WINDOW_MIN_POINTS,
+        ("window", "window-text-size"), "outside the window's safe area",
+    )  # fmt: skip
     yield from barcode_clear_zone(page)
 
 
@@ -230,39 +201,10 @@ def _clusters(values: Iterable[float]) -> list[float]:
 def card(page: Page, trim: Box, marks: Sequence[Box]) -> Iterator[Violation]:
     """A card's trim: text and images ≥ 2 mm inside it and ≥ 6 pt, nothing drawn along the
     trim line, crop marks clear of its corners."""
-    safe = Box(
-        trim.left + TRIM_SAFETY,
-        trim.top + TRIM_SAFETY,
-        trim.right - TRIM_SAFETY,
-        trim.bottom - TRIM_SAFETY,
-    )
-    for line in lines(page.glyphs):
-        if line.box.overlaps(trim):
-            if not line.box.inside(safe):
-                yield Violation(
-                    "trim-safety",
-                    page.number,
-                    str(line.box),
-                    "text within 2 mm of the trim",
-                    f"inside {safe}",
-                )
-            if line.size < CARD_MIN_POINTS:
-                yield Violation(
-                    "card-text-size",
-                    page.number,
-                    str(line.box),
-                    f"{line.size:g} pt",
-                    f"≥ {CARD_MIN_POINTS:g} pt",
-                )
-    for image in page.images:
-        if image.overlaps(trim) and not image.inside(safe):
-            yield Violation(
-                "trim-safety",
-                page.number,
-                str(image),
-                "image within 2 mm of the trim",
-                f"inside {safe}",
-            )
+    yield from _contained(
+        page, trim, trim.shrunk(TRIM_SAFETY), CARD_MIN_POINTS,
+        ("trim-safety", "card-text-size"), "within 2 mm of the trim",
+    )  # fmt: skip
     for path in page.paths:
         if path not in marks and _along_edge(path, trim):
             yield Violation("trim-line", page.number, str(path), "a rule on the trim line", "none")
@@ -280,6 +222,26 @@ def card(page: Page, trim: Box, marks: Sequence[Box]) -> Iterator[Violation]:
                 f"{corner:.1f} mm from a trim corner",
                 f"≥ {MARK_OFFSET:g} mm",
             )
+
+
+def _contained(  # noqa: PLR0917 - one call per area, each argument named by its role
+    page: Page, area: Box, safe: Box, floor: float, names: tuple[str, str], where: str
+) -> Iterator[Violation]:
+    """Ink over ``area`` (a window, a card) lies inside ``safe``, its text at ``floor`` pt
+    or more; ``names`` are the rules' ids for place and size."""
+    place, size = names
+    for line in lines(page.glyphs):
+        if not line.box.overlaps(area):
+            continue
+        if not line.box.inside(safe):
+            yield Violation(place, page.number, str(line.box), f"text {where}", f"inside {safe}")
+        if line.size < floor:
+            yield Violation(
+                size, page.number, str(line.box), f"{line.size:g} pt", f"≥ {floor:g} pt"
+            )
+    for image in page.images:
+        if image.overlaps(area) and not image.inside(safe):
+            yield Violation(place, page.number, str(image), f"image {where}", f"inside {safe}")
 
 
 def _along_edge(path: Box, trim: Box) -> bool:
