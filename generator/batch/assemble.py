@@ -26,7 +26,7 @@ from generator.batch.chunks import Chunks, Piece, Where, rounds
 from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.batch.plan import Planned, header_pages, member_pages
 from generator.documents import DocumentSpec, spec_for
-from generator.documents.common import era
+from generator.documents.common import document_name, era
 from generator.documents.letters import (
     COVER_TEMPLATE,
     SENDER_LIST_TEMPLATE,
@@ -229,7 +229,7 @@ class _Writing:
             starts = []
             for kind, (where, count) in zip(planned.documents, placed, strict=True):
                 pdf.pad_to_sheet()  # every document on a sheet's front: an odd page
-                starts.append((self._title(kind), pdf.pages))
+                starts.append((document_name(kind, self.profile), pdf.pages))
                 for page in chunks.take(where, count):
                     pdf.add_page(page)
             first = starts[0][1]  # a delivered member has documents
@@ -242,12 +242,6 @@ class _Writing:
             output.pages, output.sha256 = pdf.pages, pdf.sha256
             output.data = self._buffer.getvalue()
             self._pdf, self._buffer = None, io.BytesIO()  # the next delivery's, empty
-
-    def _title(self, kind: DocumentKind) -> str:
-        """A document's bookmark: its name as the insurer calls it."""
-        if kind is DocumentKind.QUALIFICATION_NOTICE:
-            return self.profile.documents.notice_title
-        return kind.japanese
 
     def _meta(self, delivery: DeliveryPlan) -> Metadata:
         return Metadata(

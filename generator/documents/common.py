@@ -9,6 +9,7 @@ from datetime import date
 from generator.documents.values import MIN_POINTS, Fitted, TemplateValue
 from generator.domain.age import elderly_start
 from generator.domain.era import wareki_long
+from generator.domain.kinds import DocumentKind
 from generator.errors import DataError, ProfileError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
@@ -74,6 +75,13 @@ def refuse_unfit(record: str, profile: Profile, values: Iterable[object]) -> Non
                     if cell.field.startswith("insurer."):
                         raise ProfileError(profile.id, cell.field, message)
                     raise DataError(record, cell.field, message)
+
+
+def document_name(kind: DocumentKind, profile: Profile) -> str:
+    """A document's name as the insurer calls it (a 共済組合's お知らせ is a 資格情報通知書)."""
+    if kind is DocumentKind.QUALIFICATION_NOTICE:
+        return profile.documents.notice_title
+    return kind.japanese
 
 
 def era(day: date) -> str:

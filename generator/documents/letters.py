@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.documents.common import Box, Context, era
+from generator.documents.common import Box, Context, document_name, era
 from generator.documents.values import BarcodeImage, Fitted
 from generator.domain.barcode import barcode_symbols, bars
 from generator.domain.kinds import DocumentKind
@@ -95,9 +95,7 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
     )
     enclosures += [
         {
-            "name": kind.japanese
-            if kind is not DocumentKind.QUALIFICATION_NOTICE
-            else profile.documents.notice_title,
+            "name": document_name(kind, profile),
             "count": f"{count}通",
         }
         for kind, count in counts.items()

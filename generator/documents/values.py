@@ -50,20 +50,22 @@ class Fitted:
         ems = text_ems(self.text)
         if ems == 0:
             return self.size_pt
-        room = self.width_mm * _MM_TO_PT * _SAFETY
-        fitting = (self.lines if self.wrap_first else 1) * room / ems
+        fitting = (self.lines if self.wrap_first else 1) * self._line / ems
         return max(self.min_pt, min(self.size_pt, math.floor(fitting * 4) / 4))
 
     @property
     def fits(self) -> bool:
-        return text_ems(self.text) * self.points <= (
-            self.lines * self.width_mm * _MM_TO_PT * _SAFETY + 1e-9
-        )
+        return text_ems(self.text) * self.points <= self.lines * self._line + 1e-9
 
     @property
     def capacity(self) -> int:
         """How many full-width characters the box holds at ``min_pt``."""
-        return int(self.lines * self.width_mm * _MM_TO_PT * _SAFETY / self.min_pt)
+        return int(self.lines * self._line / self.min_pt)
+
+    @property
+    def _line(self) -> float:
+        """One line's usable width, in points."""
+        return self.width_mm * _MM_TO_PT * _SAFETY
 
 
 @dataclass(frozen=True, slots=True)
