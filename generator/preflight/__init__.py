@@ -4,6 +4,8 @@ Read from the PDF alone (text positions and sizes, rules, images, page boxes, bo
 never from the template, so it judges an insurer's own edit in Word as it judges ours:
 
 - every page A4 or はがき; no text under 6 pt; wrapped lines not set solid (``rules.leading``);
+- 禁則処理, no paragraph ending in a line of one or two characters, no date or number
+  broken across lines (``typography``);
 - a delivery's first page, its cover letter, shows the address in the 長形3号 window's safe
   area at 8 pt or more, the customer barcode with its clear zone;
 - a card found by its crop marks (a はがき page is its own card) keeps text and images 2 mm
@@ -20,6 +22,7 @@ from pathlib import Path
 from generator.preflight import rules
 from generator.preflight.pages import outline, read
 from generator.preflight.rules import Violation
+from generator.preflight.typography import typography
 
 __all__ = ["Report", "Violation", "preflight"]
 
@@ -52,8 +55,9 @@ class Report:
         }
 
 
-def preflight(source: Path | bytes) -> Report:
-    """Check one PDF made by the generator (a single document or a delivery)."""
+def preflight(source: Path | bytes, *, window: bool = False) -> Report:
+    """Check one PDF made by the generator (a single document or a delivery). ``window``:
+    its first page is a cover letter for the window envelope, even outside a delivery."""
     marks = outline(source)
     # A delivery opens with its cover letter (and 送付者リスト) before the first member.
     delivery = bool(marks) and marks[0][2] > 1
@@ -64,7 +68,8 @@ def preflight(source: Path | bytes) -> Report:
         found += rules.page_size(page)
         found += rules.text_size(page)
         found += rules.leading(page)
-        if delivery and page.number == 1:
+        found += typography(page)
+        if (delivery or window) and page.number == 1:
             found += rules.window(page)
         trim, crop = rules.crop_marks(page)
         if trim is not None:

@@ -86,6 +86,8 @@ class Line:
     box: Box
     baseline: float
     size: float
+    #: Its characters, left to right.
+    text: str = ""
 
 
 def lines(glyphs: Iterable[Glyph]) -> list[Line]:
@@ -116,7 +118,8 @@ def _line(glyphs: Sequence[Glyph]) -> Line:
         max(g.box.right for g in glyphs),
         max(g.box.bottom for g in glyphs),
     )
-    return Line(box, glyphs[0].baseline, glyphs[0].size)
+    text = "".join(g.char for g in sorted(glyphs, key=lambda g: g.origin))
+    return Line(box, glyphs[0].baseline, glyphs[0].size, text)
 
 
 def leading(page: Page) -> Iterator[Violation]:
