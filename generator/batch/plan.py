@@ -16,7 +16,7 @@ from generator.batch.kinds import select
 from generator.batch.store import Store, StoredIds
 from generator.documents import spec_for
 from generator.documents.common import refuse_unfit
-from generator.documents.letters import SENDER_ROWS, Recipient, window_values
+from generator.documents.letters import SENDER_ROWS, Recipient, list_values, window_values
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member, PostalAddress
 from generator.errors import DataError
@@ -112,8 +112,10 @@ def _planned_row(config: RunConfig, seq: int, item: Member | DataError) -> tuple
         check_fonts(item)
         for kind in documents:
             spec_for(kind).build(facts, config.profile, config.keys)  # fails now, not mid-run
-        # The cover letter's window, too: an address too long for it is this record's error.
-        refuse_unfit(item.record_id, config.profile, window_values(recipient_of(item)))
+        # The cover letter's window and the 送付者リスト's row, too: a value too long for
+        # them is this record's error, found before anything is printed.
+        letters = window_values(recipient_of(item)) + list_values(item, config.profile)
+        refuse_unfit(item.record_id, config.profile, letters)
     delivery = facts.delivery.key if documents else None
     kinds = ",".join(kind.value for kind in documents)
     return (seq, item.record_id, item.model_dump_json(), delivery, kinds, reason)

@@ -10,6 +10,7 @@ from generator.documents.values import MIN_POINTS, Fitted, TemplateValue
 from generator.domain.age import elderly_start
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
+from generator.domain.models import Member
 from generator.errors import DataError, ProfileError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
@@ -115,9 +116,8 @@ class CardFields(Context):
     name: Fitted
     birth_date: str
     sex: str
-    symbol: str
-    number: str
-    branch: str
+    #: 記号・番号（枝番）on one line: never broken, refused when too long.
+    insured_id: Fitted
     insured_name: Fitted
     issue_date: str
     expiry: str
@@ -125,6 +125,13 @@ class CardFields(Context):
     insurer_name: Fitted
     insurer_address: Fitted
     insurer_heading: str
+
+
+def insured_id_text(member: Member, branch: str = "") -> str:
+    """記号・番号 as printed, with the 枝番 in ``branch``'s form ("" leaves it out). Half-width
+    digits, as every document of the generator prints them."""
+    number = member.insured_id
+    return f"記号 {number.symbol}　番号 {number.number}" + branch.format(number.branch)
 
 
 def card_fields(
@@ -135,9 +142,7 @@ def card_fields(
         "name": value_box.fit(member.name, "name"),
         "birth_date": era(member.birth_date),
         "sex": member.sex.value,
-        "symbol": member.insured_id.symbol,
-        "number": member.insured_id.number,
-        "branch": member.insured_id.branch,
+        "insured_id": value_box.fit(insured_id_text(member, "（枝番 {}）"), "insured_number"),
         # 被保険者氏名 is for dependents; on the insured's own card the 氏名 says it all.
         "insured_name": value_box.fit(
             "" if member.is_insured else member.insured_display_name, "insured_name"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.documents.common import Box, Context, era, route
+from generator.documents.common import Box, Context, era, insured_id_text, route
 from generator.documents.values import Fitted
 from generator.domain.models import Membership
 from generator.facts import MemberFacts
@@ -22,15 +22,14 @@ class FormContext(Context):
     insurer_postcode: str
     insurer_address: str
     insurer_phone: str
-    symbol: str
-    number: str
-    branch: str
+    insured_id: Fitted
     insured_name: Fitted
     name: Fitted
-    name_kana: str
+    name_kana: Fitted
     birth_date: str
     sex: str
-    relationship: str
+    #: 続柄・枝番 on one line.
+    relationship_branch: Fitted
     acquired_date: str
     employer_name: Fitted
     delivery_route: str
@@ -46,17 +45,17 @@ def form(facts: MemberFacts, profile: Profile) -> FormContext:
         insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
         insurer_address=insurer.address,
         insurer_phone=insurer.phone,
-        symbol=member.insured_id.symbol,
-        number=member.insured_id.number,
-        branch=member.insured_id.branch,
+        insured_id=FORM_VALUE.fit(insured_id_text(member), "insured_number"),
         insured_name=FORM_VALUE.fit(
             member.insured_display_name, "name" if member.is_insured else "insured_name"
         ),
         name=FORM_VALUE.fit(member.name, "name"),
-        name_kana=member.name_kana,
+        name_kana=FORM_VALUE.fit(member.name_kana, "name_kana"),
         birth_date=era(member.birth_date),
         sex=member.sex.value,
-        relationship=member.relationship,
+        relationship_branch=FORM_VALUE.fit(
+            f"{member.relationship}　　枝番 {member.insured_id.branch}", "relationship"
+        ),
         acquired_date=era(member.acquired_date),
         employer_name=FORM_VALUE.fit(employer, "employer_name"),
         delivery_route=delivery_route,

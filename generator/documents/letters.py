@@ -19,13 +19,30 @@ SENDER_ROWS = 20
 #: edge, in the window's safe area); the name keeps room for "　御中" on its last line.
 ADDRESS = Box(81.0, 9.5, min_pt=8.0, lines=3, wrap_first=True)
 ADDRESSEE = Box(69.0, 10.5, min_pt=8.0, lines=2, wrap_first=True)
-LIST_NAME = Box(40.0, 8.0, lines=2)
-RECIPIENT = Box(90.0, 9.0)
+#: The list's name column by how many identifying columns the profile picks: the template
+#: has a table for each count, so no column is ever left empty or unlabelled.
+LIST_NAMES = {3: Box(40.0, 8.0, lines=2), 2: Box(54.0, 8.0, lines=2),
+              1: Box(68.0, 8.0, lines=2), 0: Box(82.0, 8.0, lines=2)}  # fmt: skip
+RECIPIENT = Box(170.0, 9.0, min_pt=8.0)
+#: An identifying column's cell (28 mm): a date or a 続柄 on one line, shrinking; the
+#: longest フリガナ and 記号・番号 (20 + 20 digits) on up to three lines at 6 pt.
+LIST_CELLS = {
+    "name_kana": Box(26.0, 8.0, min_pt=6.0, lines=3),
+    "birth_date": Box(26.0, 8.0, min_pt=6.0),
+    "relationship": Box(26.0, 8.0, min_pt=6.0),
+    "insured_id": Box(26.0, 8.0, min_pt=6.0, lines=3),
+}
 _COLUMN_LABELS = {
     "name_kana": "フリガナ",
     "birth_date": "生年月日",
     "relationship": "続柄",
     "insured_id": "記号・番号・枝番",
+}
+_FIELDS = {
+    "name_kana": "name_kana",
+    "birth_date": "birth_date",
+    "relationship": "relationship",
+    "insured_id": "insured_symbol",
 }
 
 
@@ -139,6 +156,8 @@ class SenderListPage(Context):
     col3: str
     rows: list[dict[str, object]]
     summary: str
+    #: How many identifying columns (0–3) the list shows: picks the template's table.
+    column_count: int
 
 
 def _cell(member: Member, column: str) -> str:
@@ -152,6 +171,15 @@ def _cell(member: Member, column: str) -> str:
     return f"{number.symbol}-{number.number}-{number.branch}"
 
 
+def list_values(member: Member, profile: Profile) -> list[Fitted]:
+    """A member's row of the 送付者リスト, each value sized to its cell: the name, then the
+    identifying columns the profile picks."""
+    chosen = profile.sender_list.columns
+    return [LIST_NAMES[len(chosen)].fit(member.name, "name")] + [
+        LIST_CELLS[column].fit(_cell(member, column), _FIELDS[column]) for column in chosen
+    ]
+
+
 def sender_list(
     recipient: Recipient,
     profile: Profile,
@@ -159,7 +187,8 @@ def sender_list(
     entries: Sequence[tuple[Member, Sequence[DocumentKind]]],
 ) -> list[SenderListPage]:
     """The pages of the list: every member of the delivery and what is enclosed for each."""
-    columns = list(profile.sender_list.columns) + [""] * (3 - len(profile.sender_list.columns))
+    chosen = list(profile.sender_list.columns)
+    columns = chosen + [""] * (3 - len(chosen))
     pages = max(1, -(-len(entries) // SENDER_ROWS))
     result = []
     for page in range(pages):
@@ -167,12 +196,13 @@ def sender_list(
         for index in range(page * SENDER_ROWS, (page + 1) * SENDER_ROWS):
             if index < len(entries):
                 member, kinds = entries[index]
-                cells = [_cell(member, c) if c else "" for c in columns]
-                documents = "・".join(k.japanese for k in kinds) or "なし"
+                name, *values = list_values(member, profile)
+                cells: list[Fitted | str] = [*values, "", "", ""]
+                documents = "・".join(document_name(k, profile) for k in kinds) or "なし"
                 rows.append(
                     {
                         "no": str(index + 1),
-                        "name": LIST_NAME.fit(member.name, "name"),
+                        "name": name,
                         "c1": cells[0],
                         "c2": cells[1],
                         "c3": cells[2],
@@ -194,6 +224,7 @@ def sender_list(
                 col3=_COLUMN_LABELS.get(columns[2], ""),
                 rows=rows,
                 summary=f"計 {len(entries)} 名",
+                column_count=len(chosen),
             )
         )
     return result

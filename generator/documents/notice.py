@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.documents.common import Box, Context, era, ratio_note
+from generator.documents.common import Box, Context, era, insured_id_text, ratio_note
 from generator.documents.values import Fitted, QrImage
 from generator.domain.facility_token import KeyRing, pseudonym, sign
 from generator.domain.kinds import DocumentKind
@@ -30,9 +30,7 @@ class NoticeContext(Context):
     insurer_name: str
     addressee: Fitted
     mynaportal_qr: QrImage
-    symbol: str
-    number: str
-    branch: str
+    insured_id: Fitted
     name: Fitted
     birth_date: str
     acquired_date: str
@@ -73,9 +71,7 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         insurer_name=profile.insurer.name,
         addressee=ADDRESSEE.fit(member.name, "name"),
         mynaportal_qr=QrImage(profile.qr.mynaportal_url, MYNAPORTAL_QR_MM),
-        symbol=member.insured_id.symbol,
-        number=member.insured_id.number,
-        branch=member.insured_id.branch,
+        insured_id=CUT_OUT_VALUE.fit(insured_id_text(member, "　枝番 {}"), "insured_number"),
         name=CUT_OUT_VALUE.fit(member.name, "name"),
         birth_date=era(member.birth_date),
         acquired_date=era(member.acquired_date),

@@ -56,7 +56,7 @@ def test_forms_route_by_membership() -> None:
     context = form(facts("dependent"), profile())
     assert context.delivery_route == "事業所経由"
     assert context.insured_name.text == "山田 太郎"
-    assert context.relationship == "長女"
+    assert context.relationship_branch.text == "長女　　枝番 03"
 
 
 def test_long_names_shrink() -> None:

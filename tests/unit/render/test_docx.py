@@ -41,7 +41,7 @@ def test_a_chunk_holds_each_member_from_a_fresh_page(keys) -> None:  # type: ign
 def test_names_with_markup_characters_render_as_text() -> None:
     spec = spec_for("certificate-application")
     context = spec.build(facts("under-70"), profile(), None).as_vars()
-    context["relationship"] = 'R&D <部> "x"'
+    context["birth_date"] = 'R&D <部> "x"'
     data = TemplateSet().render(spec.template, [context])
     text = "\n".join(
         p.text
@@ -55,8 +55,8 @@ def test_names_with_markup_characters_render_as_text() -> None:
 def test_an_undefined_variable_is_an_error() -> None:
     spec = spec_for("certificate-application")
     context = spec.build(facts("under-70"), profile(), None).as_vars()
-    del context["relationship"]
-    with pytest.raises(TemplateError, match="relationship"):
+    del context["birth_date"]
+    with pytest.raises(TemplateError, match="birth_date"):
         TemplateSet().render(spec.template, [context])
 
 
@@ -82,7 +82,7 @@ def test_a_newline_in_a_value_still_breaks_the_line() -> None:
     spec = spec_for("certificate-application")
     context = spec.build(facts("under-70"), profile(), None).as_vars()
     plain = _document_xml(TemplateSet().render(spec.template, [context]))
-    context["relationship"] = "一行目\n二行目"
+    context["birth_date"] = "一行目\n二行目"
     broken = _document_xml(TemplateSet().render(spec.template, [context]))
     assert broken.count("<w:br/>") == plain.count("<w:br/>") + 1
     assert "\n二行目" not in broken
