@@ -194,11 +194,13 @@ def templates_check() -> None:
 
 def _add_service_commands() -> None:
     from generator.cli_preflight import preflight_command
+    from generator.cli_proof import proof_command
     from generator.cli_run import run_command
     from generator.cli_service import serve, worker
 
     main.add_command(run_command)
     main.add_command(preflight_command)
+    templates.add_command(proof_command)
     main.add_command(serve)
     main.add_command(worker)
 
