@@ -30,6 +30,7 @@ from generator.facts import decide
 from generator.outputs import write_private
 from generator.profiles import load_profile
 from generator.records import load_record, read_records
+from generator.selection import RunKind
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,17 +83,30 @@ def wareki(dates: tuple[str, ...], full_width: bool) -> None:
     default=None,
     help="The run's issue date (交付年月日); today when not given.",
 )
+@click.option(
+    "--kind",
+    "run_kind",
+    type=click.Choice([k.value for k in RunKind]),
+    default=RunKind.ENROLMENT.value,
+    show_default=True,
+    help="The kind of run the documents are chosen for.",
+)
 @reports_errors
 def explain(
-    record_path: Path | None, records_path: Path | None, profile_path: Path, issue_date: date | None
+    record_path: Path | None,
+    records_path: Path | None,
+    profile_path: Path,
+    issue_date: date | None,
+    run_kind: str,
 ) -> None:
     """Print what the generator decides for a record, and why, as JSON."""
     if (record_path is None) == (records_path is None):
         raise click.UsageError("give exactly one of --record and --records")
     profile = load_profile(profile_path)
     day = issue_date or date.today()  # the one clock read of the run
+    run = RunKind(run_kind)
     if record_path is not None:
-        facts = decide(load_record(record_path), profile, day)
+        facts = decide(load_record(record_path), profile, day, run=run)
         click.echo(json.dumps(facts.explain(), ensure_ascii=False, indent=2))
         return
     assert records_path is not None
@@ -101,7 +115,8 @@ def explain(
         try:
             if isinstance(item, DataError):
                 raise item
-            click.echo(json.dumps(decide(item, profile, day).explain(), ensure_ascii=False))
+            facts = decide(item, profile, day, run=run)
+            click.echo(json.dumps(facts.explain(), ensure_ascii=False))
         except DataError as error:
             click.echo(f"DataError: {error}", err=True)
             failures += 1

@@ -15,13 +15,11 @@ from generator.domain import age
 from generator.domain.burden import RatioDecision, burden_ratio, printed_ratio
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
-from generator.domain.models import Member, Membership
-from generator.domain.validity import Expiry, certificate_expiry
+from generator.domain.models import VOLUNTARY_YEARS, Member, Membership
+from generator.domain.validity import Expiry, certificate_expiry, elderly_certificate_expiry
 from generator.errors import DataError, ProfileError
 from generator.profiles.model import Profile
-
-#: 任意継続 lasts 2 years from the day it was taken up (健康保険法38条).
-VOLUNTARY_YEARS = 2
+from generator.selection import RunKind, select
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +47,19 @@ class MemberFacts:
     delivery: Delivery
     reasons: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def elderly_effective_date(self) -> date:
+        """発効期日 of the 高齢受給者証 (and of the ratio a 資格確認書 shows in its place): the
+        later of the 高齢受給者 start and the 資格取得年月日."""
+        return max(age.elderly_start(self.member.birth_date), self.member.acquired_date)
+
+    @property
+    def elderly_certificate_expiry(self) -> Expiry:
+        """有効期限 of the 高齢受給者証, never before the issue date."""
+        return elderly_certificate_expiry(
+            self.elderly_effective_date, self.member.birth_date, self.issue_date
+        )
+
     def explain(self) -> dict[str, object]:
         """The JSON ``explain`` prints: decisions with their reasons, no personal data."""
         birth = self.member.birth_date
@@ -65,8 +76,20 @@ class MemberFacts:
             "expiry_wareki": wareki_long(self.expiry.day),
             "expiry_rule": self.expiry.rule,
             "documents": [kind.value for kind in self.documents],
+            **self._elderly_dates(),
             "delivery": {"type": self.delivery.kind, "key": self.delivery.key},
             "reasons": dict(self.reasons),
+        }
+
+    def _elderly_dates(self) -> dict[str, str]:
+        """The 高齢受給者証's dates, for a member who is 高齢受給者 before the expiry."""
+        if self.elderly_start is None:
+            return {}
+        expiry = self.elderly_certificate_expiry
+        return {
+            "elderly_effective_date": self.elderly_effective_date.isoformat(),
+            "elderly_certificate_expiry": expiry.day.isoformat(),
+            "elderly_certificate_expiry_rule": expiry.rule,
         }
 
 
@@ -82,14 +105,41 @@ def delivery_for(member: Member) -> Delivery:
 
 
 def voluntary_end(member: Member) -> date | None:
-    """The last day of 任意継続: as given, or 2 years from acquired_date."""
+    """The last day of 任意継続: as given (parsing refuses one past the law's 2 years), or
+    2 years from acquired_date."""
     if member.membership is not Membership.VOLUNTARY:
         return None
     return member.voluntary_until or age.reach_day(member.acquired_date, VOLUNTARY_YEARS)
 
 
+def insured_birth(member: Member, elderly_before_expiry: bool) -> date | None:
+    """A dependent's insured person's birth date, required (DataError) when the dependent is
+    高齢受給者 before the document expires: the insured's age decides the ratio."""
+    if member.is_insured:
+        return None
+    if elderly_before_expiry and member.insured_birth_date is None:
+        raise DataError(
+            member.record_id,
+            "insured_birth_date",
+            "is missing (a dependent of 70–74 pays 3割 only when the insured is 70–74 too)",
+        )
+    return member.insured_birth_date
+
+
+def check_issue_date(profile: Profile, issue_date: date, record: str = "run") -> None:
+    """An issue date the insurer's rule covers: outside every published issue window is bad
+    input naming ``issue_date`` (a window is never invented)."""
+    try:
+        profile.validity_rule.expiry(issue_date)
+    except ValueError as exc:
+        raise DataError(
+            record, "issue_date", f"{exc}: the insurer publishes no expiry for it"
+        ) from None
+
+
 def _expiry(member: Member, profile: Profile, issue_date: date) -> Expiry:
     until = voluntary_end(member)
+    check_issue_date(profile, issue_date, member.record_id)
     try:
         expiry = certificate_expiry(profile.validity_rule, issue_date, member.birth_date, until)
     except ValueError as exc:
@@ -99,29 +149,18 @@ def _expiry(member: Member, profile: Profile, issue_date: date) -> Expiry:
     return expiry
 
 
-def enrolment_documents(
-    member: Member, profile: Profile, is_elderly: bool
-) -> tuple[DocumentKind, ...]:
-    """新規加入: the お知らせ for everyone; the 資格確認書 for those who asked or have no
-    マイナ保険証; the 高齢受給者証 for 高齢受給者 where the insurer issues it separately."""
-    kinds = [DocumentKind.QUALIFICATION_NOTICE]
-    if member.certificate_requested or not member.has_myna_card:
-        kinds.append(DocumentKind.ELIGIBILITY_CERTIFICATE)
-    if is_elderly and profile.documents.elderly_certificate_separate:
-        kinds.append(DocumentKind.ELDERLY_CERTIFICATE)
-    return tuple(kinds)
-
-
 def decide(
-    member: Member, profile: Profile, issue_date: date, *, effective_date: date | None = None
+    member: Member, profile: Profile, issue_date: date, *, run: RunKind = RunKind.ENROLMENT
 ) -> MemberFacts:
-    """Every decision for ``member`` on ``issue_date``; DataError for a member who cannot
-    be issued documents (born after the issue date, or 75 or older on it).
+    """Every decision for ``member`` on ``issue_date`` in a run of kind ``run``; DataError
+    for a member who cannot be issued documents (born after the issue date, 75 or older on
+    it, a 70–74 dependent whose insured's birth date is not given).
 
-    ``effective_date`` (発効期日) is when the printed ratio takes effect, the issue date unless
-    a document is issued ahead, as at 70 (the 1st of the next month).
+    The printed ratio holds from the selection's 発効期日: the issue date, unless documents
+    are issued ahead, as at 70 (the 1st of the next month).
     """
-    on = effective_date or issue_date
+    chosen = select(run, member, profile, issue_date)
+    on = chosen.effective_date
     if member.birth_date > issue_date:
         raise DataError(member.record_id, "birth_date", "is after the issue date")
     years = age.age_on(member.birth_date, issue_date)
@@ -134,14 +173,15 @@ def decide(
     expiry = _expiry(member, profile, issue_date)
     start = age.elderly_start(member.birth_date)
     is_elderly = age.is_elderly_on(member.birth_date, on)
+    relevant = is_elderly or start <= expiry.day
     burden = burden_ratio(
         member.birth_date,
         on,
         member.standard_monthly_remuneration,
         base_income_applied=member.base_income_applied,
+        insured_birth=insured_birth(member, relevant),
     )
     mask = profile.mask_for(DocumentKind.ELIGIBILITY_CERTIFICATE)
-    relevant = is_elderly or start <= expiry.day
     return MemberFacts(
         member=member,
         issue_date=issue_date,
@@ -151,9 +191,10 @@ def decide(
         burden=burden,
         ratio_printed=printed_ratio(burden.ratio, elderly_on_effective_date=is_elderly, mask=mask),
         expiry=expiry,
-        documents=enrolment_documents(member, profile, is_elderly),
+        documents=chosen.documents,
         delivery=delivery_for(member),
         reasons={
+            "documents": f"{run.value}: {chosen.reason}",
             "burden_ratio": burden.reason,
             "ratio_printed": "高齢受給者 on the effective date: the ratio is printed"
             if is_elderly

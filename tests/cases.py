@@ -36,6 +36,7 @@ VARIANTS: dict[str, dict[str, object]] = {
         "birth_date": "2021-06-15",
         "relationship": "長女",
         "insured_name": "山田 太郎",
+        "insured_birth_date": "1952-04-01",
         "branch_number": "03",
     },
     "long-name": {
@@ -43,6 +44,7 @@ VARIANTS: dict[str, dict[str, object]] = {
         "name_kana": "ジュゲムジュゲムゴコウノスリキレ",
         "relationship": "子",
         "insured_name": LONG_NAME[:22] + "左衛門",
+        "insured_birth_date": "1952-04-01",
         "birth_date": "1980-01-01",
         "employer_name": "一般財団法人北辰ソフトウェア技術振興協会東日本地域統括本部システム管理部",
     },

@@ -44,6 +44,7 @@ from generator.profiles import Profile
 from generator.render.pdf import Metadata
 from generator.render.pdfstream import PdfStream
 from generator.render.pipeline import Renderer
+from generator.selection import RunKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ def render_batch(
     parallel: int = 1,
     alone: bool = False,
     spool: Path | None = None,
+    run: RunKind = RunKind.ENROLMENT,
 ) -> list[DeliveryOutput]:
     """Convert a batch and assemble its deliveries, a round at a time (at most ``ceilings``,
     members and pages, the run's batch ceilings): each PDF is written
@@ -97,7 +99,7 @@ def render_batch(
     local run: one batch at a time on the whole pool), and otherwise in a batch of several
     rounds (one delivery above the batch ceilings, a large employer): the other batches in
     flight, all smaller, are soon done and leave the LibreOffice pool to it."""
-    writing = _Writing(profile, issue_date, deliveries, target)
+    writing = _Writing(profile, issue_date, deliveries, target, run)
     sizes = (
         (
             header_pages(len(d.members), d.recipient.employer),
@@ -166,8 +168,10 @@ class _Writing:
         issue_date: date,
         deliveries: Sequence[DeliveryPlan],
         target: Target | None,
+        run: RunKind,
     ) -> None:
         self.profile, self.issue_date, self.issued = profile, issue_date, era(issue_date)
+        self.run = run
         self.deliveries, self.target = deliveries, target
         self.outputs: list[DeliveryOutput] = []
         self._pdf: PdfStream | None = None
@@ -196,7 +200,14 @@ class _Writing:
         label = f"No. {delivery.ordinal} / {delivery.total}"
         members = len(delivery.members)
         letter = partial(
-            cover, delivery.recipient, self.profile, self.issued, dict(counts), members, label
+            cover,
+            delivery.recipient,
+            self.profile,
+            self.issued,
+            dict(counts),
+            members,
+            label,
+            self.run,
         )
         header = [(chunks.add(COVER_TEMPLATE, 1, lambda: letter().as_vars()), 1)]
         if delivery.recipient.employer:

@@ -157,6 +157,7 @@ def _render(
             parallel=config.workers,
             alone=alone,
             spool=spool,
+            run=config.kind,
         )
 
     try:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.batch.kinds import RunKind
 from generator.domain.facility_token import KeyRing
 from generator.profiles import Profile
+from generator.selection import RunKind
 
 #: Members per conversion batch: large enough that the ~100 ms fixed cost of a conversion
 #: fades against ~15 ms a page, small enough for resumes to be cheap. It is fixed, not scaled

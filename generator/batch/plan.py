@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.batch.config import RunConfig
-from generator.batch.kinds import select
 from generator.batch.store import Store, StoredIds
 from generator.documents import spec_for
 from generator.documents.common import refuse_unfit
@@ -59,14 +58,9 @@ def member_pages(documents: Iterable[DocumentKind | str]) -> int:
 def facts_for(
     config: RunConfig, member: Member
 ) -> tuple[MemberFacts, tuple[DocumentKind, ...], str]:
-    """The member's facts on the run's effective date, its documents and the reason."""
-    facts = decide(member, config.profile, config.issue_date)
-    chosen = select(config.kind, member, config.profile, config.issue_date, facts.documents)
-    if chosen.effective_date != config.issue_date:
-        facts = decide(
-            member, config.profile, config.issue_date, effective_date=chosen.effective_date
-        )
-    return facts, chosen.documents, chosen.reason
+    """The member's facts for the run's kind, its documents and the reason."""
+    facts = decide(member, config.profile, config.issue_date, run=config.kind)
+    return facts, facts.documents, facts.reasons["documents"]
 
 
 def recipient_of(member: Member) -> Recipient:

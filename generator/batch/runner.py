@@ -20,6 +20,7 @@ from generator.batch.plan import plan
 from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store
 from generator.errors import OutputError
+from generator.facts import check_issue_date
 from generator.memory import release
 from generator.outputs import inside, write_private
 from generator.render.convert.base import Converter
@@ -202,6 +203,7 @@ def run(
 
     Batches render through ``batches`` (Celery workers, say) when given, else through
     ``converter``, else through a LibreOffice pool of ``config.workers`` started here."""
+    check_issue_date(config.profile, config.issue_date)  # the whole run's input, before any file
     stamp = fingerprint(config)
     if not config.resume and (config.work_dir.exists() or (config.out / "manifest.json").exists()):
         raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")

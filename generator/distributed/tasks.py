@@ -21,11 +21,11 @@ from celery.app import trace
 from generator.batch.assemble import DeliveryOutput
 from generator.batch.batches import PlanRow, Rendered, render_rows
 from generator.batch.config import RunConfig
-from generator.batch.kinds import RunKind
 from generator.domain.facility_token import KeyRing
 from generator.profiles import Profile
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 from generator.render.pipeline import Renderer
+from generator.selection import RunKind
 
 TASK = "generator.render_batch"
 QUEUE = "generator-batches"

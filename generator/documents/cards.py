@@ -8,16 +8,15 @@ from generator.documents.common import (
     Box,
     CardFields,
     card_fields,
-    elderly_effective_date,
     era,
     ratio_note,
     route,
 )
 from generator.domain.age import first_of_next_month
 from generator.domain.burden import burden_ratio
-from generator.domain.validity import elderly_certificate_expiry
+from generator.domain.kinds import DocumentKind
 from generator.errors import DataError
-from generator.facts import MemberFacts
+from generator.facts import MemberFacts, insured_birth
 from generator.profiles import Profile
 
 #: The value column of the card (85.6 mm less its 19 mm labels and cell margins).
@@ -37,19 +36,26 @@ class CertificateContext(CardFields):
     route_note: str
 
 
-def certificate(facts: MemberFacts, profile: Profile, box: Box = CARD_VALUE) -> CertificateContext:
+def certificate(
+    facts: MemberFacts,
+    profile: Profile,
+    box: Box = CARD_VALUE,
+    kind: DocumentKind = DocumentKind.ELIGIBILITY_CERTIFICATE,
+) -> CertificateContext:
     return CertificateContext(
         **card_fields(facts, profile, box, facts.expiry.day),  # type: ignore[arg-type]
         acquired_date=era(facts.member.acquired_date),
         ratio=facts.ratio_printed,
         ratio_note=ratio_note(facts),
         remarks="",
-        route_note=route(facts, profile)[1],
+        route_note=route(facts, profile, kind)[1],
     )
 
 
 def certificate_postcard(facts: MemberFacts, profile: Profile) -> CertificateContext:
-    return certificate(facts, profile, POSTCARD_VALUE)
+    return certificate(
+        facts, profile, POSTCARD_VALUE, DocumentKind.ELIGIBILITY_CERTIFICATE_POSTCARD
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +69,20 @@ class ElderlyContext(CardFields):
 def elderly(facts: MemberFacts, profile: Profile) -> ElderlyContext:
     """Issued to 高齢受給者, or ahead of time when the start falls in the next month."""
     member = facts.member
-    effective = elderly_effective_date(facts)
-    if not facts.is_elderly and effective >= first_of_next_month(
+    effective = facts.elderly_effective_date
+    if not facts.is_elderly and effective > first_of_next_month(
         first_of_next_month(facts.issue_date)
     ):
         raise DataError(
-            member.record_id, "birth_date", "is not 高齢受給者 by the month after the issue date"
+            member.record_id, "birth_date", "is not 高齢受給者 by the 1st of the month after next"
         )
-    expiry = elderly_certificate_expiry(effective, member.birth_date)
+    expiry = facts.elderly_certificate_expiry
     ratio = burden_ratio(
         member.birth_date,
         effective,
         member.standard_monthly_remuneration,
         base_income_applied=member.base_income_applied,
+        insured_birth=insured_birth(member, elderly_before_expiry=True),
     ).ratio
     fields = card_fields(facts, profile, CARD_VALUE, expiry.day)
     return ElderlyContext(**fields, effective_date=era(effective), ratio=ratio.value)  # type: ignore[arg-type]

@@ -42,9 +42,17 @@ def burden_ratio(
     insured_remuneration: int,
     *,
     base_income_applied: bool = False,
+    insured_birth: date | None = None,
 ) -> RatioDecision:
-    """The ratio a member pays on ``on``, given the insured's 標準報酬月額."""
+    """The ratio a member pays on ``on``, given the insured's 標準報酬月額. ``insured_birth``:
+    for a dependent, the insured person's birth date (現役並み所得者 is the status of an
+    insured who is 70–74 themself: a 70–74 dependent of a younger insured pays 2割)."""
     if age.is_elderly_on(birth, on):
+        if insured_birth is not None and not age.is_elderly_on(insured_birth, on):
+            return RatioDecision(
+                BurdenRatio.TWENTY_PERCENT,
+                "高齢受給者 (被扶養者); the insured is not 70–74, so not 現役並み所得者",
+            )
         if insured_remuneration < ACTIVE_INCOME_THRESHOLD:
             return RatioDecision(
                 BurdenRatio.TWENTY_PERCENT,

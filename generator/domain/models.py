@@ -100,6 +100,10 @@ class InsuredId(_Frozen):
     __str__ = __repr__
 
 
+#: 任意継続 lasts at most 2 years from the day it was taken up (健康保険法38条).
+VOLUNTARY_YEARS = 2
+
+
 class Member(_Frozen):
     """One member record (加入者): an insured person (被保険者) or a dependent (被扶養者)."""
 
@@ -112,6 +116,8 @@ class Member(_Frozen):
     sex: Sex
     relationship: str
     insured_name: str | None
+    #: A dependent's insured person's birth date: their age decides a 70–74 dependent's ratio.
+    insured_birth_date: date | None = None
     acquired_date: date
     standard_monthly_remuneration: int
     membership: Membership

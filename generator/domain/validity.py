@@ -138,13 +138,16 @@ def certificate_expiry(
 ELDERLY_RENEWAL = (7, 31)
 
 
-def elderly_certificate_expiry(effective: date, birth: date) -> Expiry:
-    """The 高齢受給者証's expiry: the first 31 July from its 発効期日, or the eve of the
-    75th birthday when that comes first."""
+def elderly_certificate_expiry(effective: date, birth: date, issue: date) -> Expiry:
+    """The 高齢受給者証's expiry: the first 31 July on or after both its 発効期日 and its
+    issue date (the ratio is re-evaluated every 1 August), or the eve of the 75th birthday
+    when that comes first. Never before the issue date: a member who joined years ago gets
+    a card that runs to the next renewal, not one that expired before it was printed."""
     month, day = ELDERLY_RENEWAL
-    renewal = date(effective.year, month, day)
-    if renewal < effective:
-        renewal = date(effective.year + 1, month, day)
+    start = max(effective, issue)
+    renewal = date(start.year, month, day)
+    if renewal < start:
+        renewal = date(start.year + 1, month, day)
     return min(
         (
             Expiry(renewal, "annual_renewal_31_july"),

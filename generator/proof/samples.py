@@ -84,6 +84,7 @@ SAMPLES: tuple[Sample, ...] = (
             "name_kana": _LONGEST_KANA,
             "relationship": "配偶者の父母（同居）",  # 10: the longest a list cell holds
             "insured_name": LONGEST_NAME,
+            "insured_birth_date": "1952-04-01",
             "branch_number": "99",
             # 記号 and 番号 together: 25 characters, one line of the card at 6 pt.
             "insured_symbol": "1234567890",

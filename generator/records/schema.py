@@ -11,8 +11,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from generator.domain.age import reach_day
 from generator.domain.models import (
     INSURED_RELATIONSHIP,
+    VOLUNTARY_YEARS,
     CertificateReason,
     Employer,
     InsuredId,
@@ -46,7 +48,7 @@ COLUMNS: tuple[str, ...] = (
     "sex", "relationship", "insured_name", "acquired_date", "standard_monthly_remuneration",
     "membership", "voluntary_until", "home_postcode", "home_address", "has_myna_card",
     "certificate_requested", "certificate_reason", "my_number", "base_income_applied",
-    "requested_document",
+    "requested_document", "insured_birth_date",
 )  # fmt: skip
 #: Columns dropped unread at parse time.
 DISCARDED = frozenset({"my_number"})
@@ -82,6 +84,7 @@ class RecordIn(BaseModel):
     certificate_reason: ReasonField | None = None
     base_income_applied: Flag = False
     requested_document: RequestedKind | None = None
+    insured_birth_date: IsoDate | None = None
 
 
 def _present(raw: Mapping[str, object]) -> dict[str, object]:
@@ -164,6 +167,7 @@ def _to_member(row: RecordIn) -> Member:
         sex=Sex(row.sex),
         relationship=row.relationship,
         insured_name=row.insured_name,
+        insured_birth_date=row.insured_birth_date,
         acquired_date=row.acquired_date,
         standard_monthly_remuneration=row.standard_monthly_remuneration,
         membership=row.membership,
@@ -187,3 +191,9 @@ def _check_voluntary(row: RecordIn) -> None:
         raise DataError(row.record_id, "voluntary_until", "is only for 任意継続 (voluntary)")
     if until < row.acquired_date:
         raise DataError(row.record_id, "voluntary_until", "is before acquired_date")
+    if until > reach_day(row.acquired_date, VOLUNTARY_YEARS):
+        raise DataError(
+            row.record_id,
+            "voluntary_until",
+            f"is later than 任意継続's {VOLUNTARY_YEARS} years from acquired_date",
+        )
