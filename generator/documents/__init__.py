@@ -55,11 +55,14 @@ SPECS: dict[DocumentKind, DocumentSpec] = {
         DocumentSpec(DocumentKind.ELDERLY_CERTIFICATE, "elderly-certificate.docx", 1,
                      cards.ElderlyContext, _checked(_plain(cards.elderly))),
         DocumentSpec(DocumentKind.CERTIFICATE_APPLICATION, "certificate-application.docx", 1,
-                     forms.FormContext, _checked(_plain(forms.form))),
+                     forms.FormContext,
+                     _checked(_plain(forms.form(DocumentKind.CERTIFICATE_APPLICATION)))),
         DocumentSpec(DocumentKind.NOTICE_REISSUE_APPLICATION, "notice-reissue-application.docx", 1,
-                     forms.FormContext, _checked(_plain(forms.form))),
+                     forms.FormContext,
+                     _checked(_plain(forms.form(DocumentKind.NOTICE_REISSUE_APPLICATION)))),
         DocumentSpec(DocumentKind.DEREGISTRATION_APPLICATION, "deregistration-application.docx", 1,
-                     forms.FormContext, _checked(_plain(forms.form))),
+                     forms.FormContext,
+                     _checked(_plain(forms.form(DocumentKind.DEREGISTRATION_APPLICATION)))),
     )
 }  # fmt: skip
 

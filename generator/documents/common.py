@@ -7,13 +7,13 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from generator.documents.values import MIN_POINTS, Fitted, TemplateValue
-from generator.domain.age import elderly_start
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
 from generator.errors import DataError, ProfileError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
+from generator.profiles.model import FORM_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,24 +89,23 @@ def era(day: date) -> str:
     return wareki_long(day)
 
 
-def elderly_effective_date(facts: MemberFacts) -> date:
-    """発効期日: the 高齢受給者 start, or the 資格取得日 for someone who joined later."""
-    return max(elderly_start(facts.member.birth_date), facts.member.acquired_date)
-
-
 def ratio_note(facts: MemberFacts) -> str:
     """（発効期日 …） beside a printed ratio; nothing beside a mask."""
     if not facts.is_elderly:
         return ""
-    return f"（{era(elderly_effective_date(facts))}から）"
+    return f"（{era(facts.elderly_effective_date)}から）"
 
 
-def route(facts: MemberFacts, profile: Profile) -> tuple[str, str]:
-    """How papers travel: (送付先, a sentence on where to hand them in)."""
-    name = profile.insurer.name
-    if facts.member.delivered_home:
-        return "ご自宅（任意継続・特例退職）", f"ご返却・ご提出は{name}へ直接お送りください。"
-    return "事業所経由", "ご返却・ご提出は事業所を経由してください。"
+def route(facts: MemberFacts, profile: Profile, kind: DocumentKind) -> tuple[str, str]:
+    """How a paper goes back to the insurer: (提出先, the sentence that says so). A card is
+    returned (ご返却), a form handed in (ご提出); through the employer in the insurer's own
+    word, or straight to the insurer: from home (任意継続・特例退職), or for a form the
+    insurer takes directly."""
+    name, employer = profile.insurer.name, profile.wording.employer
+    verb = "ご提出" if kind in FORM_KINDS else "ご返却"
+    if facts.member.delivered_home or kind in profile.documents.direct_forms:
+        return f"{name}へ直接", f"{verb}は{name}へ直接お送りください。"
+    return f"{employer}経由", f"{verb}は{employer}を経由してください。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +117,8 @@ class CardFields(Context):
     sex: str
     #: 記号・番号（枝番）on one line: never broken, refused when too long.
     insured_id: Fitted
+    #: 被保険者, or the insurer's word for it (組合員).
+    insured_term: str
     insured_name: Fitted
     issue_date: str
     expiry: str
@@ -143,6 +144,7 @@ def card_fields(
         "birth_date": era(member.birth_date),
         "sex": member.sex.value,
         "insured_id": value_box.fit(insured_id_text(member, "（枝番 {}）"), "insured_number"),
+        "insured_term": profile.wording.insured,
         # 被保険者氏名 is for dependents; on the insured's own card the 氏名 says it all.
         "insured_name": value_box.fit(
             "" if member.is_insured else member.insured_display_name, "insured_name"

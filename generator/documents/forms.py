@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from generator.documents.common import Box, Context, era, insured_id_text, route
 from generator.documents.values import Fitted
+from generator.domain.kinds import DocumentKind
 from generator.domain.models import Membership
 from generator.facts import MemberFacts
 from generator.profiles import Profile
@@ -18,6 +21,9 @@ _NO_EMPLOYER = {Membership.VOLUNTARY: "（任意継続）", Membership.SPECIAL_R
 class FormContext(Context):
     """資格確認書(再)交付申請書, お知らせ再交付申請書, 利用登録の解除申請書."""
 
+    title: str
+    insured_term: str
+    employer_term: str
     insurer_name: str
     insurer_postcode: str
     insurer_address: str
@@ -36,11 +42,25 @@ class FormContext(Context):
     route_note: str
 
 
-def form(facts: MemberFacts, profile: Profile) -> FormContext:
+def _title(kind: DocumentKind, profile: Profile) -> str:
+    if kind is DocumentKind.NOTICE_REISSUE_APPLICATION:
+        return f"{profile.documents.notice_title}再交付申請書"
+    return kind.japanese
+
+
+def form(kind: DocumentKind) -> Callable[[MemberFacts, Profile], FormContext]:
+    """The builder of one kind of form: its title and where it goes back are the kind's."""
+    return partial(_form, kind)
+
+
+def _form(kind: DocumentKind, facts: MemberFacts, profile: Profile) -> FormContext:
     member, insurer = facts.member, profile.insurer
     employer = member.employer.name if member.employer else _NO_EMPLOYER.get(member.membership, "")
-    delivery_route, route_note = route(facts, profile)
+    delivery_route, route_note = route(facts, profile, kind)
     return FormContext(
+        title=_title(kind, profile),
+        insured_term=profile.wording.insured,
+        employer_term=profile.wording.employer,
         insurer_name=insurer.name,
         insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
         insurer_address=insurer.address,

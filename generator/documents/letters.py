@@ -3,7 +3,7 @@ the 送付者リスト, a page of 20 members at a time so that every page has on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.documents.common import Box, Context, document_name, era
@@ -12,6 +12,7 @@ from generator.domain.barcode import barcode_symbols, bars
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member, PostalAddress
 from generator.profiles import Profile
+from generator.selection import RunKind
 
 COVER_TEMPLATE, SENDER_LIST_TEMPLATE = "cover-letter.docx", "sender-list.docx"
 SENDER_ROWS = 20
@@ -95,6 +96,32 @@ class CoverContext(Context):
     delivery_label: str
 
 
+#: What a run means, as the cover letter says it (``{n}``: how many members).
+_PURPOSE = {
+    RunKind.ENROLMENT: "{whom}について資格の登録が完了しましたので、関係書類をお送りします。",
+    RunKind.MASS_ISSUE: "マイナ保険証をお持ちでない方などに資格確認書を一斉に交付します。"
+    "{whom}の資格確認書をお送りします。",
+    RunKind.EX_OFFICIO: "マイナ保険証で受診できない状態にあることが確認された方に、資格確認書を"
+    "職権で交付します。{whom}の資格確認書をお送りします。",
+    RunKind.TURNING_70: "{whom}が70歳に到達し、高齢受給者となります。"
+    "一部負担金の割合を記載した書類をお送りします。",
+    RunKind.REISSUE: "お申し出のあった書類を再交付します。{whom}の書類をお送りします。",
+}
+_CARDS = {
+    DocumentKind.ELIGIBILITY_CERTIFICATE: "資格確認書",
+    DocumentKind.ELIGIBILITY_CERTIFICATE_POSTCARD: "資格確認書",
+    DocumentKind.ELDERLY_CERTIFICATE: "高齢受給者証",
+}
+
+
+def _return_note(kinds: Iterable[DocumentKind]) -> str:
+    """Only what is enclosed: a card that goes back when the member leaves."""
+    cards = "・".join(dict.fromkeys(_CARDS[k] for k in kinds if k in _CARDS))
+    if not cards:
+        return ""
+    return f"{cards}は、資格を喪失したときは有効期限内であれば返却が必要です。"
+
+
 def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
     recipient: Recipient,
     profile: Profile,
@@ -102,9 +129,17 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
     counts: dict[DocumentKind, int],
     members: int,
     label: str,
+    run: RunKind = RunKind.ENROLMENT,
 ) -> CoverContext:
-    """The cover letter; the address block shows no 記号・番号, only what the envelope needs."""
+    """The cover letter: what the run means and only what is enclosed, in the insurer's
+    words; the address block shows no 記号・番号, only what the envelope needs."""
     insurer = profile.insurer
+    employer_word = profile.wording.employer
+    whom = f"下記の{members}名の方" if recipient.employer else "あなた"
+    body = _PURPOSE[run].format(whom=whom)
+    body += "ご確認のうえ、各人にお渡しください。" if recipient.employer else "ご確認ください。"
+    names = [document_name(kind, profile) for kind in counts]
+    subject = f"{names[0]}等" if len(names) > 1 else (names[0] if names else "書類")
     address, name = window_values(recipient)
     symbols = barcode_symbols(recipient.address.postcode, recipient.address.address)
     enclosures: list[dict[str, object]] = (
@@ -122,22 +157,20 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
         addressee_address=address,
         addressee_name=name,
         honorific="御中" if recipient.employer else "様",
-        attention="健康保険ご担当者様" if recipient.employer else "",
+        attention=profile.wording.attention if recipient.employer else "",
         barcode=BarcodeImage(bars(symbols)) if symbols else "",
         issue_date=issue_date_text,
         insurer_name=insurer.name,
         insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
         insurer_address=insurer.address,
         insurer_phone=insurer.phone,
-        title="資格確認書等の送付について（決定通知書）",
+        title=f"{subject}の送付について（決定通知書）",
         greeting="平素より当組合の事業運営にご協力をいただき、ありがとうございます。",
-        body=f"下記の{members}名の方について資格の登録が完了しましたので、"
-        "関係書類をお送りします。ご確認のうえ、各人にお渡しください。"
-        if recipient.employer
-        else "資格の登録が完了しましたので、関係書類をお送りします。ご確認ください。",
-        route_note="資格確認書は、資格を喪失したときは有効期限内であれば返却が必要です。",
+        body=body,
+        route_note=_return_note(counts),
         enclosures=enclosures,
-        notes="・送付者リストは事業所で保管してください。\n・記載内容に誤りがある場合は、当組合までご連絡ください。"
+        notes=f"・送付者リストは{employer_word}で保管してください。\n"
+        "・記載内容に誤りがある場合は、当組合までご連絡ください。"
         if recipient.employer
         else "・記載内容に誤りがある場合は、当組合までご連絡ください。",
         delivery_label=label,
@@ -156,6 +189,8 @@ class SenderListPage(Context):
     col3: str
     rows: list[dict[str, object]]
     summary: str
+    #: 事業所 / 所属所: who keeps the list.
+    employer_term: str
     #: How many identifying columns (0–3) the list shows: picks the template's table.
     column_count: int
 
@@ -225,6 +260,7 @@ def sender_list(
                 rows=rows,
                 summary=f"計 {len(entries)} 名",
                 column_count=len(chosen),
+                employer_term=profile.wording.employer,
             )
         )
     return result

@@ -31,6 +31,9 @@ class NoticeContext(Context):
     addressee: Fitted
     mynaportal_qr: QrImage
     insured_id: Fitted
+    #: 被保険者 / 組合員, and このお知らせ / この通知書: the insurer's words.
+    insured_term: str
+    notice_short: str
     name: Fitted
     birth_date: str
     acquired_date: str
@@ -72,6 +75,8 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         addressee=ADDRESSEE.fit(member.name, "name"),
         mynaportal_qr=QrImage(profile.qr.mynaportal_url, MYNAPORTAL_QR_MM),
         insured_id=CUT_OUT_VALUE.fit(insured_id_text(member, "　枝番 {}"), "insured_number"),
+        insured_term=profile.wording.insured,
+        notice_short=profile.wording.notice_short,
         name=CUT_OUT_VALUE.fit(member.name, "name"),
         birth_date=era(member.birth_date),
         acquired_date=era(member.acquired_date),

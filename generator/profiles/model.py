@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from generator.domain.kinds import DocumentKind
 from generator.domain.numbers import validate_insurer_number
+from generator.domain.prefectures import prefecture_code
 from generator.domain.validity import (
     FiscalYearEnd,
     FixedWindows,
@@ -45,6 +46,16 @@ class Insurer(_Strict):
     @classmethod
     def _check_digit(cls, value: str) -> str:
         return validate_insurer_number(value)
+
+    @model_validator(mode="after")
+    def _prefecture(self) -> Insurer:
+        """An 8-digit number's 3rd–4th digits are the 都道府県 of the insurer's address."""
+        code = prefecture_code(self.address)
+        if len(self.number) == 8 and code is not None and self.number[2:4] != code:
+            raise ValueError(
+                f"the number's prefecture part {self.number[2:4]} is not the address's ({code})"
+            )
+        return self
 
 
 class YearsFromIssueConfig(_Strict):
@@ -119,6 +130,39 @@ class DocumentsConfig(_Strict):
     elderly_certificate_separate: bool = False
     #: The お知らせ's title: a 共済組合 calls it 資格情報通知書.
     notice_title: str = Field(default="資格情報のお知らせ", min_length=1)
+    #: The forms a member sends straight to the insurer, not through the employer (one
+    #: 健保組合 has the 解除申請書 sent directly).
+    direct_forms: list[DocumentKind] = Field(default_factory=list)
+
+    @field_validator("direct_forms")
+    @classmethod
+    def _forms_only(cls, value: list[DocumentKind]) -> list[DocumentKind]:
+        for kind in value:
+            if kind not in FORM_KINDS:
+                raise ValueError(f"{kind.value} is not a form (申請書)")
+        return value
+
+
+#: The pre-filled forms (申請書), which a member sends back.
+FORM_KINDS = frozenset(
+    {
+        DocumentKind.CERTIFICATE_APPLICATION,
+        DocumentKind.NOTICE_REISSUE_APPLICATION,
+        DocumentKind.DEREGISTRATION_APPLICATION,
+    }
+)
+
+
+class Wording(_Strict):
+    """The insurer's own words, wherever a document names them: a 共済組合 says 組合員 (not
+    被保険者), 所属所 (not 事業所) and 通知書 for its 資格情報通知書."""
+
+    insured: str = Field(default="被保険者", min_length=1, max_length=6)
+    employer: str = Field(default="事業所", min_length=1, max_length=6)
+    #: The お知らせ as its own text calls it (このお知らせ / この通知書).
+    notice_short: str = Field(default="お知らせ", min_length=1, max_length=10)
+    #: Who the cover letter is for at an employer.
+    attention: str = Field(default="健康保険ご担当者様", min_length=1, max_length=20)
 
 
 SENDER_LIST_COLUMNS = ("name_kana", "birth_date", "relationship", "insured_id")
@@ -151,6 +195,7 @@ class Profile(_Strict):
     qr: QrConfig = QrConfig()
     documents: DocumentsConfig = DocumentsConfig()
     sender_list: SenderListConfig = SenderListConfig()
+    wording: Wording = Wording()
 
     @field_validator("id")
     @classmethod

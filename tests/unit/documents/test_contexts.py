@@ -52,11 +52,54 @@ def test_elderly_certificate() -> None:
         elderly(facts("gaiji"), profile())
 
 
+CERT_FORM, DEREG = DocumentKind.CERTIFICATE_APPLICATION, DocumentKind.DEREGISTRATION_APPLICATION
+
+
 def test_forms_route_by_membership() -> None:
-    context = form(facts("dependent"), profile())
+    context = form(CERT_FORM)(facts("dependent"), profile())
     assert context.delivery_route == "事業所経由"
+    assert context.route_note == "ご提出は事業所を経由してください。"
     assert context.insured_name.text == "山田 太郎"
     assert context.relationship_branch.text == "長女　　枝番 03"
+
+
+@pytest.mark.parametrize(
+    ("kind", "insurer", "route", "note"),
+    [
+        (CERT_FORM, "kenpo-fy3", "事業所経由", "ご提出は事業所を経由してください。"),
+        (CERT_FORM, "kyosai", "所属所経由", "ご提出は所属所を経由してください。"),
+        # One 健保組合 takes the 解除申請書 from the member directly (RULES.md).
+        (DEREG, "kenpo-windows", "みなと年金事務健康保険組合へ直接",
+         "ご提出はみなと年金事務健康保険組合へ直接お送りください。"),
+        (DEREG, "kenpo-fy3", "事業所経由", "ご提出は事業所を経由してください。"),
+    ],
+)  # fmt: skip
+def test_where_a_form_goes_back_is_the_insurers_choice(
+    kind: DocumentKind, insurer: str, route: str, note: str
+) -> None:
+    context = form(kind)(facts("under-70"), profile(insurer))
+    assert (context.delivery_route, context.route_note) == (route, note)
+
+
+@pytest.mark.parametrize(
+    ("insurer", "insured", "employer", "title"),
+    [
+        ("kenpo-fy3", "被保険者", "事業所", "資格情報のお知らせ再交付申請書"),
+        ("kyosai", "組合員", "所属所", "資格情報通知書再交付申請書"),
+    ],
+)
+def test_forms_speak_the_insurers_words(
+    insurer: str, insured: str, employer: str, title: str
+) -> None:
+    context = form(DocumentKind.NOTICE_REISSUE_APPLICATION)(facts("under-70"), profile(insurer))
+    assert (context.insured_term, context.employer_term, context.title) == (
+        insured,
+        employer,
+        title,
+    )
+    card = certificate(facts("under-70"), profile(insurer))
+    assert card.insured_term == insured
+    assert card.route_note == f"ご返却は{employer}を経由してください。"
 
 
 def test_long_names_shrink() -> None:

@@ -17,6 +17,7 @@ from generator.documents.values import BarcodeImage
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import PostalAddress
 from generator.errors import DataError
+from generator.selection import RunKind
 from tests.cases import facts, profile
 
 EMPLOYER = Recipient(
@@ -109,3 +110,37 @@ def test_the_list_names_documents_as_the_insurer_does() -> None:
     entries = [(facts("gaiji").member, (DocumentKind.QUALIFICATION_NOTICE,))]
     page = sender_list(EMPLOYER, profile("kyosai"), "令和7年12月1日", entries)[0]
     assert page.rows[0]["documents"] == "資格情報通知書"
+
+
+NOTICE, CERT = DocumentKind.QUALIFICATION_NOTICE, DocumentKind.ELIGIBILITY_CERTIFICATE
+
+
+@pytest.mark.parametrize(
+    ("run", "counts", "says", "returns"),
+    [
+        (RunKind.ENROLMENT, {NOTICE: 2, CERT: 1}, "資格の登録が完了", True),
+        (RunKind.ENROLMENT, {NOTICE: 2}, "資格の登録が完了", False),
+        (RunKind.MASS_ISSUE, {CERT: 2}, "一斉に交付", True),
+        (RunKind.EX_OFFICIO, {CERT: 2}, "職権で交付", True),
+        (RunKind.TURNING_70, {NOTICE: 2}, "70歳に到達", False),
+        (RunKind.TURNING_70, {DocumentKind.ELDERLY_CERTIFICATE: 2}, "70歳に到達", True),
+        (RunKind.REISSUE, {NOTICE: 2}, "再交付", False),
+    ],
+)
+def test_the_cover_letter_says_what_the_run_means_and_what_is_enclosed(
+    run: RunKind, counts: dict[DocumentKind, int], says: str, returns: bool
+) -> None:
+    letter = cover(EMPLOYER, profile(), "令和7年12月1日", counts, 2, "No. 1 / 1", run)
+    assert says in letter.body
+    assert ("資格の登録が完了" in letter.body) is (run is RunKind.ENROLMENT)
+    assert bool(letter.route_note) is returns  # no word of returning a card not enclosed
+    if returns:
+        assert "返却" in letter.route_note
+
+
+def test_a_kyosai_cover_letter_speaks_its_words() -> None:
+    letter = cover(EMPLOYER, profile("kyosai"), "令和7年12月1日", {NOTICE: 1}, 1, "No. 1 / 1")
+    assert letter.title == "資格情報通知書の送付について（決定通知書）"
+    assert "所属所で保管" in letter.notes
+    assert "事業所" not in "".join(letter.texts().values())
+    assert letter.attention == "共済組合事務ご担当者様"
