@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -48,6 +49,27 @@ def test_explain_one_record() -> None:
     assert keys <= explained.keys()
     assert explained["birth_date_wareki"] == "昭和30年11月20日"
     assert explained["ratio_printed"] == "3割"
+
+
+@pytest.mark.parametrize(
+    ("kind", "documents"),
+    [
+        ("enrolment", ["qualification-notice", "eligibility-certificate"]),
+        ("mass-issue", ["eligibility-certificate"]),
+        ("reissue", None),  # the record names no requested_document: exit 2
+    ],
+)
+def test_explain_answers_for_any_kind_of_run(kind: str, documents: list[str] | None) -> None:
+    args = ["explain", "--record", str(SAMPLE / "record-elderly.json"), "--kind", kind]
+    args += ["--profile", str(PROFILES / "kenpo-fy3.toml"), "--issue-date", "2025-12-01"]
+    result = CliRunner().invoke(main, args)
+    if documents is None:
+        assert result.exit_code == 2
+        assert "field requested_document" in result.output
+        return
+    explained = json.loads(result.output)
+    assert explained["documents"] == documents
+    assert explained["reasons"]["documents"].startswith(f"{kind}: ")
 
 
 def test_explain_a_bad_record_prints_the_data_error_and_exits_2(tmp_path: Path) -> None:

@@ -75,6 +75,14 @@ def test_defaults() -> None:
         ),
         ("[insurer", "(file)", "not valid TOML"),
         (MINIMAL.replace("100-0013", "100"), "insurer.postcode", "7 digits"),
+        # 13 is 東京都: an address in 長野県 (20) is another insurer's number.
+        (MINIMAL.replace("東京都千代田区", "長野県長野市"), "insurer", "prefecture part 13"),
+        (
+            MINIMAL + "\n[documents]\ndirect_forms = ['qualification-notice']\n",
+            "documents.direct_forms",
+            "not a form",
+        ),
+        (MINIMAL + "\n[wording]\ninsured = ''\n", "wording.insured", "at least 1"),
     ],
 )
 def test_errors_name_the_key(text: str, key: str, message: str) -> None:
