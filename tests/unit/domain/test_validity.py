@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.domain.age import birthday, reach_day
+from generator.domain.age import birthday, elderly_start, eve_of_75th_birthday, reach_day
 from generator.domain.validity import (
     FiscalYearEnd,
     FixedWindows,
     IssueWindow,
     YearsFromIssue,
     certificate_expiry,
+    elderly_certificate_expiry,
 )
 
 WINDOWS = FixedWindows(
@@ -140,3 +141,25 @@ def test_expiry_is_never_after_five_years_nor_on_the_75th_birthday(
     assert expiry < birthday(birth, 75)
     if until is not None:
         assert expiry <= until
+
+
+@given(
+    birth=st.dates(date(1945, 1, 1), date(1960, 12, 31)),
+    acquired=st.dates(date(2000, 1, 1), date(2026, 12, 31)),
+    issue=st.dates(date(2024, 12, 2), date(2030, 12, 31)),
+)
+def test_an_elderly_certificate_never_expires_before_it_is_issued(
+    birth: date, acquired: date, issue: date
+) -> None:
+    """RULES.md: the first 31 July on or after both the 発効期日 and the issue date, cut to
+    the eve of the 75th birthday; so never before the issue date while the member is 74."""
+    effective = max(elderly_start(birth), acquired)
+    expiry = elderly_certificate_expiry(effective, birth, issue)
+    if issue < eve_of_75th_birthday(birth):
+        assert expiry.day >= issue
+    assert expiry.day <= max(
+        eve_of_75th_birthday(birth), date(max(effective, issue).year + 1, 7, 31)
+    )
+    if expiry.rule == "annual_renewal_31_july":
+        assert (expiry.day.month, expiry.day.day) == (7, 31)
+        assert expiry.day >= max(effective, issue)
