@@ -46,6 +46,8 @@ class MemberFacts:
     documents: tuple[DocumentKind, ...]
     delivery: Delivery
     reasons: dict[str, str] = field(default_factory=dict)
+    #: The kind of run the documents were chosen for: what they tell the member.
+    run: RunKind = RunKind.ENROLMENT
 
     @property
     def elderly_effective_date(self) -> date:
@@ -192,6 +194,7 @@ def decide(
         ratio_printed=printed_ratio(burden.ratio, elderly_on_effective_date=is_elderly, mask=mask),
         expiry=expiry,
         documents=chosen.documents,
+        run=run,
         delivery=delivery_for(member),
         reasons={
             "documents": f"{run.value}: {chosen.reason}",

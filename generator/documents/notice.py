@@ -11,6 +11,7 @@ from generator.domain.kinds import DocumentKind
 from generator.errors import ProfileError
 from generator.facts import MemberFacts
 from generator.profiles import Profile
+from generator.selection import RunKind
 
 ADDRESSEE = Box(165.0, 12.0)
 #: The cut-out's values: the member's rows span the QR code's column, the insurer's name
@@ -26,6 +27,8 @@ class NoticeContext(Context):
     """資格情報のお知らせ."""
 
     notice_title: str
+    #: Why the member gets it: registered as a new member, or 70 with a new ratio.
+    lead: str
     issue_date: str
     insurer_name: str
     addressee: Fitted
@@ -58,6 +61,19 @@ def facility_token(facts: MemberFacts, profile: Profile, keys: KeyRing | None) -
     return sign(keys, alias, facts.issue_date, facts.expiry.day)
 
 
+def _lead(facts: MemberFacts, profile: Profile) -> str:
+    if facts.run is RunKind.TURNING_70 and facts.is_elderly:
+        start = era(facts.elderly_effective_date)
+        return (
+            f"70歳に到達されたため、{start}から一部負担金の割合が"
+            f"{facts.burden.ratio.value}となります（高齢受給者）。"
+        )
+    return (
+        f"あなたの資格情報は、{profile.insurer.name}でオンライン資格確認等システムに"
+        "登録されました。"
+    )
+
+
 def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) -> NoticeContext:
     member = facts.member
     ratio = (
@@ -70,6 +86,7 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         facility = QrImage(facility_token(facts, profile, keys), FACILITY_QR_MM)
     return NoticeContext(
         notice_title=profile.documents.notice_title,
+        lead=_lead(facts, profile),
         issue_date=era(facts.issue_date),
         insurer_name=profile.insurer.name,
         addressee=ADDRESSEE.fit(member.name, "name"),

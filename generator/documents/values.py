@@ -51,7 +51,9 @@ class Fitted:
         if ems == 0:
             return self.size_pt
         fitting = (self.lines if self.wrap_first else 1) * self._line / ems
-        return max(self.min_pt, min(self.size_pt, math.floor(fitting * 4) / 4))
+        if fitting >= self.size_pt:  # it fits as it is: a size off the quarter grid stays
+            return self.size_pt
+        return max(self.min_pt, math.floor(fitting * 4) / 4)
 
     @property
     def fits(self) -> bool:

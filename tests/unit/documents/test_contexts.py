@@ -143,3 +143,17 @@ def test_the_window_wraps_before_it_shrinks(
     if text_ems(text) * size <= room:
         assert fitted.points == size
     assert fitted.fits == (text_ems(text) * fitted.points <= room)
+
+
+def test_a_turning_70_notice_says_the_new_ratio_and_from_when() -> None:
+    from generator.facts import decide
+    from generator.selection import RunKind
+
+    member = facts("under-70").member  # 70 on 2025-12-20: 高齢受給者 from 2026-01-01
+    kyosai = profile("kyosai")
+    enrolled = notice(decide(member, kyosai, facts("under-70").issue_date), kyosai, None)
+    assert "オンライン資格確認等システムに登録" in enrolled.lead
+    turning = decide(member, kyosai, facts("under-70").issue_date, run=RunKind.TURNING_70)
+    lead = notice(turning, kyosai, None).lead
+    assert lead.startswith("70歳に到達されたため、令和8年1月1日から一部負担金の割合が")
+    assert turning.burden.ratio.value in lead
