@@ -245,7 +245,13 @@ def sender_list(
                     }
                 )
             else:
-                rows.append({"no": "", "name": "", "c1": "", "c2": "", "c3": "", "documents": ""})
+                # 以下余白 under the last member: nothing can be written in below it.
+                blank = (
+                    LIST_NAMES[len(chosen)].fit("以下余白", "name") if index == len(entries) else ""
+                )
+                rows.append(
+                    {"no": "", "name": blank, "c1": "", "c2": "", "c3": "", "documents": ""}
+                )
         result.append(
             SenderListPage(
                 recipient=RECIPIENT.fit(

@@ -15,6 +15,8 @@ from generator.documents.common import refuse_unfit
 from generator.documents.letters import (
     COVER_TEMPLATE,
     SENDER_LIST_TEMPLATE,
+    SENDER_ROWS,
+    Recipient,
     cover,
     list_values,
     sender_list,
@@ -22,6 +24,7 @@ from generator.documents.letters import (
 )
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
+from generator.domain.models import PostalAddress
 from generator.facts import decide
 from generator.profiles import Profile
 from generator.proof.samples import Sample
@@ -31,6 +34,14 @@ from generator.render.pipeline import Renderer
 
 #: The delivery's own papers, proofed beside the kinds (their template files' stems).
 COVER, SENDER_LIST = "cover-letter", "sender-list"
+#: Members on a proofed 送付者リスト: one more than a page holds.
+LIST_MEMBERS = SENDER_ROWS + 1
+#: The employer a household's data set is listed for (a list is an employer's paper).
+PROOF_EMPLOYER = Recipient(
+    "株式会社みどり印刷",
+    PostalAddress(postcode="1010051", address="東京都千代田区神田神保町一丁目2番3号"),
+    employer=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +77,17 @@ def renderer_for(renderer: Renderer, profile: Profile, issue_date: date) -> Rend
         recipient = recipient_of(member)
         issued = wareki_long(issue_date)
         kinds = list(facts.documents)
+        # An employer's delivery holds a list long enough to turn its page; a household's
+        # holds its member alone (and no list: the list shows an employer's delivery).
+        members = LIST_MEMBERS if recipient.employer else 1
         if entry.key == COVER:
             refuse_unfit(member.record_id, profile, window_values(recipient))
-            counts = dict.fromkeys(kinds, 1)
-            contexts = [cover(recipient, profile, issued, counts, 1, sample.key).as_vars()]
+            counts = dict.fromkeys(kinds, members)
+            contexts = [cover(recipient, profile, issued, counts, members, sample.key).as_vars()]
         else:
-            # A list long enough to turn its page: 21 members of the data set.
-            entries = [(member, kinds)] * 21
+            if not recipient.employer:
+                recipient = PROOF_EMPLOYER
+            entries = [(member, kinds)] * LIST_MEMBERS
             refuse_unfit(member.record_id, profile, list_values(member, profile))
             contexts = [p.as_vars() for p in sender_list(recipient, profile, issued, entries)]
         reader = renderer.convert(entry.template, 1, contexts)

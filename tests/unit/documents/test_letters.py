@@ -66,6 +66,8 @@ def test_sender_list_pages_of_twenty_rows() -> None:
     assert all(len(p.rows) == SENDER_ROWS for p in pages)
     assert pages[1].rows[2]["no"] == "23"
     assert pages[1].rows[3]["no"] == ""
+    assert pages[1].rows[3]["name"].text == "以下余白"
+    assert pages[1].rows[4]["name"] == ""
     assert (pages[0].col1, pages[0].col2, pages[0].col3) == ("生年月日", "続柄", "")
     assert pages[0].column_count == 2  # the template's table of two columns: none empty
     assert pages[0].rows[0]["c1"].text == "昭和60年10月10日"
