@@ -82,6 +82,8 @@ def document_name(kind: DocumentKind, profile: Profile) -> str:
     """A document's name as the insurer calls it (a 共済組合's お知らせ is a 資格情報通知書)."""
     if kind is DocumentKind.QUALIFICATION_NOTICE:
         return profile.documents.notice_title
+    if kind is DocumentKind.NOTICE_REISSUE_APPLICATION:
+        return f"{profile.documents.notice_title}再交付申請書"
     return kind.japanese
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from generator.documents.common import Box, Context, era, insured_id_text, route
+from generator.documents.common import Box, Context, document_name, era, insured_id_text, route
 from generator.documents.values import Fitted
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Membership
@@ -42,12 +42,6 @@ class FormContext(Context):
     route_note: str
 
 
-def _title(kind: DocumentKind, profile: Profile) -> str:
-    if kind is DocumentKind.NOTICE_REISSUE_APPLICATION:
-        return f"{profile.documents.notice_title}再交付申請書"
-    return kind.japanese
-
-
 def form(kind: DocumentKind) -> Callable[[MemberFacts, Profile], FormContext]:
     """The builder of one kind of form: its title and where it goes back are the kind's."""
     return partial(_form, kind)
@@ -58,7 +52,7 @@ def _form(kind: DocumentKind, facts: MemberFacts, profile: Profile) -> FormConte
     employer = member.employer.name if member.employer else _NO_EMPLOYER.get(member.membership, "")
     delivery_route, route_note = route(facts, profile, kind)
     return FormContext(
-        title=_title(kind, profile),
+        title=document_name(kind, profile),
         insured_term=profile.wording.insured,
         employer_term=profile.wording.employer,
         insurer_name=insurer.name,

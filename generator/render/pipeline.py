@@ -14,6 +14,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from generator.documents import spec_for
+from generator.documents.common import document_name
 from generator.documents.values import TemplateValue
 from generator.domain.era import wareki_long
 from generator.domain.facility_token import KeyRing
@@ -126,10 +127,11 @@ class Renderer:
 
     @staticmethod
     def _metadata(kind: DocumentKind, facts: MemberFacts, profile: Profile) -> Metadata:
+        name = document_name(kind, profile)
         return Metadata(
-            title=kind.japanese,
+            title=name,
             author=profile.insurer.name,
-            subject=f"{kind.japanese}（{wareki_long(facts.issue_date)}交付）",
+            subject=f"{name}（{wareki_long(facts.issue_date)}交付）",
             issue_date=facts.issue_date,
         )
 

@@ -146,3 +146,11 @@ def test_a_kyosai_cover_letter_speaks_its_words() -> None:
     assert "所属所で保管" in letter.notes
     assert "事業所" not in "".join(letter.texts().values())
     assert letter.attention == "共済組合事務ご担当者様"
+
+
+def test_a_reissue_form_is_named_after_the_insurers_notice() -> None:
+    letter = cover(
+        EMPLOYER, profile("kyosai"), "令和7年12月1日",
+        {DocumentKind.NOTICE_REISSUE_APPLICATION: 1}, 1, "No. 1 / 1", RunKind.REISSUE,
+    )  # fmt: skip
+    assert letter.enclosures[1]["name"] == "資格情報通知書再交付申請書"
