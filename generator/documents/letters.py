@@ -4,7 +4,7 @@ the 送付者リスト, a page of 20 members at a time so that every page has on
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.documents.common import Box, Context, document_name, era
 from generator.documents.values import BarcodeImage, Fitted
@@ -65,11 +65,17 @@ class Recipient:
 
 def window_values(recipient: Recipient) -> list[Fitted]:
     """What the window envelope shows of the recipient, each sized to its box: the address
-    on up to three lines, the name on up to two, neither below 8 pt."""
-    return [
-        ADDRESS.fit(recipient.address.address, recipient.address_field),
-        ADDRESSEE.fit(recipient.name, recipient.name_field),
-    ]
+    on up to three lines, the name on up to two, neither below 8 pt. An address too long
+    for one line puts its building on a line of its own (after its last space), so a
+    room number is never wrapped away from its 号室."""
+    address, field = recipient.address.address, recipient.address_field
+    fitted = ADDRESS.fit(address, field)
+    street, space, building = address.replace("\u3000", " ").rpartition(" ")
+    one_line = replace(ADDRESS, lines=1, min_pt=ADDRESS.size_pt).fit(address, field)
+    if space and street and building and not one_line.fits:
+        broken = ADDRESS.fit(f"{street}\n{building}", field)
+        fitted = broken if broken.fits else fitted
+    return [fitted, ADDRESSEE.fit(recipient.name, recipient.name_field)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,11 @@ class Fitted:
     def points(self) -> float:
         """The size that fits, in steps of a quarter point; ``min_pt`` when none does
         (``fits`` is then false and the value is refused before anything is printed)."""
+        if "\n" in self.text:  # lines broken on purpose (an address's building): each wraps
+            size = self.size_pt
+            while size > self.min_pt and not self._broken_fits(size):
+                size = max(self.min_pt, math.floor(size * 4 - 1) / 4)
+            return size
         ems = text_ems(self.text)
         if ems == 0:
             return self.size_pt
@@ -57,7 +62,18 @@ class Fitted:
 
     @property
     def fits(self) -> bool:
+        if "\n" in self.text:
+            return self._broken_fits(self.points)
         return text_ems(self.text) * self.points <= self.lines * self._line + 1e-9
+
+    def _broken_fits(self, size: float) -> bool:
+        """Whether text broken into lines fits at ``size``: each part on lines of its own."""
+        needed = [
+            math.ceil(text_ems(part) * size / self._line - 1e-9) for part in self.text.split("\n")
+        ]
+        if not self.wrap_first:
+            return max(needed) <= 1 and len(needed) <= self.lines
+        return sum(max(1, n) for n in needed) <= self.lines
 
     @property
     def capacity(self) -> int:

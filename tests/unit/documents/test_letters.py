@@ -12,6 +12,7 @@ from generator.documents.letters import (
     cover,
     list_values,
     sender_list,
+    window_values,
 )
 from generator.documents.values import BarcodeImage
 from generator.domain.kinds import DocumentKind
@@ -154,3 +155,23 @@ def test_a_reissue_form_is_named_after_the_insurers_notice() -> None:
         {DocumentKind.NOTICE_REISSUE_APPLICATION: 1}, 1, "No. 1 / 1", RunKind.REISSUE,
     )  # fmt: skip
     assert letter.enclosures[1]["name"] == "資格情報通知書再交付申請書"
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("東京都千代田区霞が関1-3-2", "東京都千代田区霞が関1-3-2"),  # one line: as it is
+        # Too long for one line: the building on its own line, never 「307 / 号室」.
+        ("東京都新宿区西新宿五丁目15番10号 大和メゾン307号室",
+         "東京都新宿区西新宿五丁目15番10号\n大和メゾン307号室"),
+        ("東京都新宿区西新宿五丁目15番10号大和メゾン307号室",
+         "東京都新宿区西新宿五丁目15番10号大和メゾン307号室"),  # no space: wraps as it may
+    ],
+)  # fmt: skip
+def test_the_window_puts_a_building_on_its_own_line(address: str, shown: str) -> None:
+    recipient = Recipient(
+        "株式会社テスト商事", PostalAddress(postcode="1600023", address=address), True
+    )
+    fitted = window_values(recipient)[0]
+    assert fitted.text == shown
+    assert fitted.fits
