@@ -17,7 +17,7 @@ from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import VOLUNTARY_YEARS, Member, Membership
 from generator.domain.validity import Expiry, certificate_expiry, elderly_certificate_expiry
-from generator.errors import DataError, ProfileError
+from generator.errors import DataError
 from generator.profiles.model import Profile
 from generator.selection import RunKind, select
 
@@ -134,18 +134,20 @@ def check_issue_date(profile: Profile, issue_date: date, record: str = "run") ->
     try:
         profile.validity_rule.expiry(issue_date)
     except ValueError as exc:
-        raise DataError(
-            record, "issue_date", f"{exc}: the insurer publishes no expiry for it"
-        ) from None
+        raise _uncovered(record, exc) from None
+
+
+def _uncovered(record: str, exc: ValueError) -> DataError:
+    """The one thing an insurer's rule refuses: an issue date outside its windows."""
+    return DataError(record, "issue_date", f"{exc}: the insurer publishes no expiry for it")
 
 
 def _expiry(member: Member, profile: Profile, issue_date: date) -> Expiry:
     until = voluntary_end(member)
-    check_issue_date(profile, issue_date, member.record_id)
     try:
         expiry = certificate_expiry(profile.validity_rule, issue_date, member.birth_date, until)
     except ValueError as exc:
-        raise ProfileError(profile.id, "certificate_validity", str(exc)) from None
+        raise _uncovered(member.record_id, exc) from None
     if expiry.day < issue_date:
         raise DataError(member.record_id, "voluntary_until", "任意継続 ends before the issue date")
     return expiry

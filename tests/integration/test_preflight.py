@@ -13,23 +13,17 @@ from pathlib import Path
 import pytest
 
 from generator.documents import SPECS
-from generator.documents.letters import ADDRESS, ADDRESSEE
 from generator.domain.kinds import DocumentKind
 from generator.preflight import preflight
+
+# The longest an employer's name and address may be in the window (what their boxes hold
+# at 8 pt, 2 and 3 lines): the proof's own longest data; one more character is refused.
+from generator.proof.samples import LONGEST_ADDRESS, LONGEST_EMPLOYER
 from generator.render.pipeline import Renderer
 from tests.cases import LONG_NAME, VARIANTS, facts, profile
 from tests.conftest import KEYS_FILE, PROFILES, ROOT, SAMPLE
 
 pytestmark = pytest.mark.libreoffice
-
-#: The longest an employer's name and address may be in the window: as many full-width
-#: characters as their boxes hold at 8 pt (2 and 3 lines); one more is refused.
-_NAME_ROOM = ADDRESSEE.fit("", "employer_name").capacity
-_ADDRESS_ROOM = ADDRESS.fit("", "employer_address").capacity
-LONGEST_EMPLOYER = ("一般財団法人北辰ソフトウェア技術振興協会東日本地域統括本部" * 3)[:_NAME_ROOM]
-LONGEST_ADDRESS = ("北海道札幌市中央区大通西八丁目十五番十七号北辰ビル第二別館南棟" * 4)[
-    :_ADDRESS_ROOM
-]
 
 
 @pytest.fixture(scope="module")
