@@ -54,7 +54,10 @@ def typography(page: Page) -> Iterator[Violation]:
                 "kinsoku",
                 page.number,
                 str(after.box),
-                f"a wrap between {text[-1]} and {rest[:1]}",
+                # Only the forbidden punctuation: its neighbour may be a member's name.
+                f"a line ends with {text[-1]}"
+                if text[-1] in NO_LINE_END
+                else f"a line starts with {rest[:1]}",
                 "禁則 (no line starts with 。、」） or ends with 「（)",
             )
         if _VALUE_END.search(text) and _VALUE_START.match(rest):

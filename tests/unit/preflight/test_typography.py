@@ -51,3 +51,12 @@ def test_typography(rows: tuple[str, ...], expected: list[str]) -> None:
 
 def test_lines_far_apart_are_not_a_wrap() -> None:
     assert _rules(LONG, "い。", pitch=12.0) == []
+
+
+def test_a_violation_names_the_punctuation_never_its_neighbour() -> None:
+    page = Page(1, 210.0, 297.0)
+    page.glyphs.extend(_line("あ" * 39 + "髙", 50.0))
+    page.glyphs.extend(_line("。" + "う" * 10, 54.8))
+    (violation,) = typography(page)
+    assert violation.measured == "a line starts with 。"
+    assert "髙" not in str(violation)
