@@ -27,13 +27,8 @@ from generator.batch.config import DEFAULT_BATCH_MEMBERS, DEFAULT_BATCH_PAGES
 from generator.batch.plan import Planned, header_pages, member_pages
 from generator.documents import DocumentSpec, spec_for
 from generator.documents.common import document_name, era
-from generator.documents.letters import (
-    COVER_TEMPLATE,
-    SENDER_LIST_TEMPLATE,
-    Recipient,
-    cover,
-    sender_list,
-)
+from generator.documents.letters import COVER_TEMPLATE, Recipient, cover
+from generator.documents.sender_list import SENDER_LIST_TEMPLATE, sender_list
 from generator.documents.values import TemplateValue
 from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind

@@ -15,7 +15,8 @@ from generator.batch.config import RunConfig
 from generator.batch.store import Store, StoredIds
 from generator.documents import spec_for
 from generator.documents.common import refuse_unfit
-from generator.documents.letters import SENDER_ROWS, Recipient, list_values, window_values
+from generator.documents.letters import Recipient, window_values
+from generator.documents.sender_list import SENDER_ROWS, list_values
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member, PostalAddress
 from generator.errors import DataError

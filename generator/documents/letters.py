@@ -1,50 +1,24 @@
-"""The papers of a delivery: the cover letter, addressed for a 長形3号 window envelope, and
-the 送付者リスト, a page of 20 members at a time so that every page has one height."""
+"""The cover letter of a delivery (送付のご案内・決定通知書), addressed for a 長形3号 window
+envelope; ``sender_list`` has the other paper that opens a delivery."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from generator.documents.common import Box, Context, document_name, era
+from generator.documents.common import Box, Context, document_name
 from generator.documents.values import BarcodeImage, Fitted
 from generator.domain.barcode import barcode_symbols, bars
 from generator.domain.kinds import DocumentKind
-from generator.domain.models import Member, PostalAddress
+from generator.domain.models import PostalAddress
 from generator.profiles import Profile
 from generator.selection import RunKind
 
-COVER_TEMPLATE, SENDER_LIST_TEMPLATE = "cover-letter.docx", "sender-list.docx"
-SENDER_ROWS = 20
+COVER_TEMPLATE = "cover-letter.docx"
 #: The window's address cell is 82.5 mm wide inside its padding (27–109.5 mm from the left
 #: edge, in the window's safe area); the name keeps room for "　御中" on its last line.
 ADDRESS = Box(81.0, 9.5, min_pt=8.0, lines=3, wrap_first=True)
 ADDRESSEE = Box(69.0, 10.5, min_pt=8.0, lines=2, wrap_first=True)
-#: The list's name column by how many identifying columns the profile picks: the template
-#: has a table for each count, so no column is ever left empty or unlabelled.
-LIST_NAMES = {3: Box(40.0, 8.0, lines=2), 2: Box(54.0, 8.0, lines=2),
-              1: Box(68.0, 8.0, lines=2), 0: Box(82.0, 8.0, lines=2)}  # fmt: skip
-RECIPIENT = Box(170.0, 9.0, min_pt=8.0)
-#: An identifying column's cell (28 mm): a date or a 続柄 on one line, shrinking; the
-#: longest フリガナ and 記号・番号 (20 + 20 digits) on up to three lines at 6 pt.
-LIST_CELLS = {
-    "name_kana": Box(26.0, 8.0, min_pt=6.0, lines=3),
-    "birth_date": Box(26.0, 8.0, min_pt=6.0),
-    "relationship": Box(26.0, 8.0, min_pt=6.0),
-    "insured_id": Box(26.0, 8.0, min_pt=6.0, lines=3),
-}
-_COLUMN_LABELS = {
-    "name_kana": "フリガナ",
-    "birth_date": "生年月日",
-    "relationship": "続柄",
-    "insured_id": "記号・番号・枝番",
-}
-_FIELDS = {
-    "name_kana": "name_kana",
-    "birth_date": "birth_date",
-    "relationship": "relationship",
-    "insured_id": "insured_symbol",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +52,22 @@ def window_values(recipient: Recipient) -> list[Fitted]:
     return [fitted, ADDRESSEE.fit(recipient.name, recipient.name_field)]
 
 
+def _beside(text: str, value: Fitted) -> Fitted:
+    """``text`` printed with a fitted value, at the size the value took."""
+    return replace(value, text=text, size_pt=value.points, min_pt=value.points, lines=1)
+
+
 @dataclass(frozen=True, slots=True)
 class CoverContext(Context):
     """送付のご案内 (決定通知書)."""
 
-    addressee_postcode: str
+    #: 〒 and the postcode, 御中 or 様, and 健康保険ご担当者様 are set at the size the address
+    #: and the name fitted at: one size for each of the block's two roles.
+    addressee_postcode: Fitted
     addressee_address: Fitted
     addressee_name: Fitted
-    honorific: str
-    attention: str
+    honorific: Fitted
+    attention: Fitted
     barcode: BarcodeImage | str
     issue_date: str
     insurer_name: str
@@ -159,11 +140,11 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
         for kind, count in counts.items()
     ]
     return CoverContext(
-        addressee_postcode=recipient.address.postcode_display,
+        addressee_postcode=_beside(f"〒{recipient.address.postcode_display}", address),
         addressee_address=address,
         addressee_name=name,
-        honorific="御中" if recipient.employer else "様",
-        attention=profile.wording.attention if recipient.employer else "",
+        honorific=_beside("　御中" if recipient.employer else "　様", name),
+        attention=_beside(profile.wording.attention if recipient.employer else "", name),
         barcode=BarcodeImage(bars(symbols)) if symbols else "",
         issue_date=issue_date_text,
         insurer_name=insurer.name,
@@ -181,98 +162,3 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
         else "・記載内容に誤りがある場合は、当組合までご連絡ください。",
         delivery_label=label,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SenderListPage(Context):
-    """One page of the 送付者リスト."""
-
-    recipient: Fitted
-    issue_date: str
-    page_label: str
-    col1: str
-    col2: str
-    col3: str
-    rows: list[dict[str, object]]
-    summary: str
-    #: 事業所 / 所属所: who keeps the list.
-    employer_term: str
-    #: How many identifying columns (0–3) the list shows: picks the template's table.
-    column_count: int
-
-
-def _cell(member: Member, column: str) -> str:
-    if column == "name_kana":
-        return member.name_kana
-    if column == "birth_date":
-        return era(member.birth_date)
-    if column == "relationship":
-        return member.relationship
-    number = member.insured_id
-    return f"{number.symbol}-{number.number}-{number.branch}"
-
-
-def list_values(member: Member, profile: Profile) -> list[Fitted]:
-    """A member's row of the 送付者リスト, each value sized to its cell: the name, then the
-    identifying columns the profile picks."""
-    chosen = profile.sender_list.columns
-    return [LIST_NAMES[len(chosen)].fit(member.name, "name")] + [
-        LIST_CELLS[column].fit(_cell(member, column), _FIELDS[column]) for column in chosen
-    ]
-
-
-def sender_list(
-    recipient: Recipient,
-    profile: Profile,
-    issue_date_text: str,
-    entries: Sequence[tuple[Member, Sequence[DocumentKind]]],
-) -> list[SenderListPage]:
-    """The pages of the list: every member of the delivery and what is enclosed for each."""
-    chosen = list(profile.sender_list.columns)
-    columns = chosen + [""] * (3 - len(chosen))
-    pages = max(1, -(-len(entries) // SENDER_ROWS))
-    result = []
-    for page in range(pages):
-        rows: list[dict[str, object]] = []
-        for index in range(page * SENDER_ROWS, (page + 1) * SENDER_ROWS):
-            if index < len(entries):
-                member, kinds = entries[index]
-                name, *values = list_values(member, profile)
-                cells: list[Fitted | str] = [*values, "", "", ""]
-                documents = "・".join(document_name(k, profile) for k in kinds) or "なし"
-                rows.append(
-                    {
-                        "no": str(index + 1),
-                        "name": name,
-                        "c1": cells[0],
-                        "c2": cells[1],
-                        "c3": cells[2],
-                        "documents": documents,
-                    }
-                )
-            else:
-                # 以下余白 under the last member: nothing can be written in below it.
-                blank = (
-                    LIST_NAMES[len(chosen)].fit("以下余白", "name") if index == len(entries) else ""
-                )
-                rows.append(
-                    {"no": "", "name": blank, "c1": "", "c2": "", "c3": "", "documents": ""}
-                )
-        result.append(
-            SenderListPage(
-                recipient=RECIPIENT.fit(
-                    recipient.name + ("　御中" if recipient.employer else "　様"),
-                    recipient.name_field,
-                ),
-                issue_date=issue_date_text,
-                page_label=f"{page + 1} / {pages}",
-                col1=_COLUMN_LABELS.get(columns[0], ""),
-                col2=_COLUMN_LABELS.get(columns[1], ""),
-                col3=_COLUMN_LABELS.get(columns[2], ""),
-                rows=rows,
-                summary=f"計 {len(entries)} 名",
-                column_count=len(chosen),
-                employer_term=profile.wording.employer,
-            )
-        )
-    return result

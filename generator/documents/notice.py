@@ -14,8 +14,8 @@ from generator.profiles import Profile
 from generator.selection import RunKind
 
 ADDRESSEE = Box(165.0, 12.0)
-#: The cut-out's values: the member's rows span the QR code's column, the insurer's name
-#: sits beside the code.
+#: The cut-out's values: the member's rows span the facility QR's column; the rows beside the
+#: code are narrower. Without a facility QR (the profile prints none) every row spans it.
 CUT_OUT_VALUE = Box(59.5, 7.5)
 CUT_OUT_BESIDE_QR = Box(41.0, 7.5)
 MYNAPORTAL_QR_MM = 30.0
@@ -82,8 +82,10 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         else profile.mask_for(DocumentKind.QUALIFICATION_NOTICE)
     )
     facility: QrImage | str = ""
+    insurer_box = CUT_OUT_VALUE
     if profile.qr.facility:
         facility = QrImage(facility_token(facts, profile, keys), FACILITY_QR_MM)
+        insurer_box = CUT_OUT_BESIDE_QR
     return NoticeContext(
         notice_title=profile.documents.notice_title,
         lead=_lead(facts, profile),
@@ -100,6 +102,6 @@ def notice(facts: MemberFacts, profile: Profile, keys: KeyRing | None = None) ->
         ratio=ratio,
         ratio_note=ratio_note(facts),
         insurer_number=profile.insurer.number,
-        cut_insurer_name=CUT_OUT_BESIDE_QR.fit(profile.insurer.name, "insurer.name"),
+        cut_insurer_name=insurer_box.fit(profile.insurer.name, "insurer.name"),
         facility_qr=facility,
     )

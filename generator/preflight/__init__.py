@@ -5,7 +5,7 @@ never from the template, so it judges an insurer's own edit in Word as it judges
 
 - every page A4 or はがき; no text under 6 pt; wrapped lines not set solid (``rules.leading``);
 - 禁則処理, no paragraph ending in a line of one or two characters, no date or number
-  broken across lines (``typography``);
+  broken across lines; half-width or full-width digits, one per document (``typography``);
 - a delivery's first page, its cover letter, shows the address in the 長形3号 window's safe
   area at 8 pt or more, the customer barcode with its clear zone;
 - a card found by its crop marks (a はがき page is its own card) keeps text and images 2 mm
@@ -22,7 +22,7 @@ from pathlib import Path
 from generator.preflight import rules
 from generator.preflight.pages import outline, read
 from generator.preflight.rules import Violation
-from generator.preflight.typography import typography
+from generator.preflight.typography import digit_forms, digits, typography
 
 __all__ = ["Report", "Violation", "preflight"]
 
@@ -62,6 +62,7 @@ def preflight(source: Path | bytes, *, window: bool = False) -> Report:
     # A delivery opens with its cover letter (and 送付者リスト) before the first member.
     delivery = bool(marks) and marks[0][2] > 1
     report = Report()
+    counts: list[tuple[int, int, int]] = []
     for page in read(source):
         report.pages = page.number
         found = report.violations
@@ -69,6 +70,7 @@ def preflight(source: Path | bytes, *, window: bool = False) -> Report:
         found += rules.text_size(page)
         found += rules.leading(page)
         found += typography(page)
+        counts.append(digit_forms(page))
         if (delivery or window) and page.number == 1:
             found += rules.window(page)
         trim, crop = rules.crop_marks(page)
@@ -87,6 +89,7 @@ def preflight(source: Path | bytes, *, window: bool = False) -> Report:
                     "an odd page",
                 )
             )
+    report.violations += digits(counts, [number for level, _t, number in marks if level == 1])
     if delivery and report.pages % 2:
         report.violations.append(
             Violation(

@@ -73,3 +73,36 @@ def typography(page: Page) -> Iterator[Violation]:
                 f"{len(rest)} character(s) on a paragraph's last line",
                 f"> {SHORT_LAST_LINE}",
             )
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+_WIDE_DIGITS = frozenset("０１２３４５６７８９")
+
+
+def digit_forms(page: Page) -> tuple[int, int, int]:
+    """How many half-width and full-width (全角) digits a page prints, and the page number:
+    the input of ``digits``."""
+    half = sum(glyph.char in _ASCII_DIGITS for glyph in page.glyphs)
+    wide = sum(glyph.char in _WIDE_DIGITS for glyph in page.glyphs)
+    return page.number, half, wide
+
+
+def digits(counts: list[tuple[int, int, int]], starts: list[int]) -> Iterator[Violation]:
+    """One digit convention per document: a document (from one start page to the next)
+    printing both half-width and full-width digits is named at the first page of the form it
+    prints less of."""
+    bounds = sorted(set(starts) | {1})
+    for first, end in zip(bounds, [*bounds[1:], len(counts) + 1], strict=True):
+        pages = [c for c in counts if first <= c[0] < end]
+        half = sum(c[1] for c in pages)
+        wide = sum(c[2] for c in pages)
+        if half and wide:
+            column = 2 if wide <= half else 1
+            where = next(c[0] for c in pages if c[column])
+            yield Violation(
+                "digits",
+                where,
+                f"the document from page {first}",
+                f"{half} half-width and {wide} full-width digits",
+                "one convention per document",
+            )

@@ -12,15 +12,12 @@ from pypdf import PdfWriter
 from generator.batch.plan import recipient_of
 from generator.documents import SPECS
 from generator.documents.common import refuse_unfit
-from generator.documents.letters import (
-    COVER_TEMPLATE,
+from generator.documents.letters import COVER_TEMPLATE, Recipient, cover, window_values
+from generator.documents.sender_list import (
     SENDER_LIST_TEMPLATE,
     SENDER_ROWS,
-    Recipient,
-    cover,
     list_values,
     sender_list,
-    window_values,
 )
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.documents.cards import CARD_VALUE
-from generator.documents.letters import ADDRESS, ADDRESSEE, LIST_CELLS
+from generator.documents.letters import ADDRESS, ADDRESSEE
+from generator.documents.sender_list import LIST_CELLS
 
 #: A date a 高齢受給者 (70–74) was born on: the 高齢受給者証 is only ever printed for one.
 _ELDERLY_BIRTH = "1953-03-03"

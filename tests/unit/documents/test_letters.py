@@ -1,25 +1,15 @@
-"""documents/letters.py: the cover letter's address block and the 送付者リスト pages."""
+"""documents/letters.py: the cover letter and its address block."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.documents.common import refuse_unfit
-from generator.documents.letters import (
-    LIST_NAMES,
-    SENDER_ROWS,
-    Recipient,
-    cover,
-    list_values,
-    sender_list,
-    window_values,
-)
+from generator.documents.letters import Recipient, cover, window_values
 from generator.documents.values import BarcodeImage
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import PostalAddress
-from generator.errors import DataError
 from generator.selection import RunKind
-from tests.cases import facts, profile
+from tests.cases import profile
 
 EMPLOYER = Recipient(
     "株式会社テスト商事",
@@ -40,8 +30,8 @@ def test_the_address_block_carries_no_insurance_numbers() -> None:
         3,
         "No. 1 / 2",
     )
-    assert letter.addressee_postcode == "100-0013"
-    assert letter.honorific == "御中"
+    assert letter.addressee_postcode.text == "〒100-0013"
+    assert letter.honorific.text == "　御中"
     assert isinstance(letter.barcode, BarcodeImage)
     assert len(letter.barcode.bars) == 67
     assert letter.enclosures[0] == {"name": "送付者リスト", "count": "1部"}
@@ -55,64 +45,8 @@ def test_no_barcode_where_the_address_has_no_number() -> None:
         HOME, profile("kyosai"), "令和7年12月1日", {DocumentKind.QUALIFICATION_NOTICE: 1}, 1, ""
     )
     assert letter.barcode == ""
-    assert letter.honorific == "様"
+    assert letter.honorific.text == "　様"
     assert letter.enclosures == [{"name": "資格情報通知書", "count": "1通"}]
-
-
-def test_sender_list_pages_of_twenty_rows() -> None:
-    member = facts("gaiji").member
-    entries = [(member, (DocumentKind.QUALIFICATION_NOTICE,))] * (SENDER_ROWS + 3)
-    pages = sender_list(EMPLOYER, profile(), "令和7年12月1日", entries)
-    assert [p.page_label for p in pages] == ["1 / 2", "2 / 2"]
-    assert all(len(p.rows) == SENDER_ROWS for p in pages)
-    assert pages[1].rows[2]["no"] == "23"
-    assert pages[1].rows[3]["no"] == ""
-    assert pages[1].rows[3]["name"].text == "以下余白"
-    assert pages[1].rows[4]["name"] == ""
-    assert (pages[0].col1, pages[0].col2, pages[0].col3) == ("生年月日", "続柄", "")
-    assert pages[0].column_count == 2  # the template's table of two columns: none empty
-    assert pages[0].rows[0]["c1"].text == "昭和60年10月10日"
-    assert pages[0].summary == "計 23 名"
-
-
-def test_the_profile_chooses_the_identifying_columns() -> None:
-    chosen = profile().model_copy(
-        update={"sender_list": profile().sender_list.model_copy(update={"columns": ["insured_id"]})}
-    )
-    page = sender_list(EMPLOYER, chosen, "令和7年12月1日", [(facts("gaiji").member, ())])[0]
-    assert page.col1 == "記号・番号・枝番"
-    assert page.column_count == 1
-    assert page.rows[0]["c1"].text == "12-3456-01"
-    assert page.rows[0]["documents"] == "なし"
-
-
-@pytest.mark.parametrize("columns", [[], ["name_kana"], ["name_kana", "birth_date", "insured_id"]])
-def test_the_name_takes_the_room_of_columns_not_chosen(columns: list[str]) -> None:
-    chosen = profile().model_copy(
-        update={"sender_list": profile().sender_list.model_copy(update={"columns": columns})}
-    )
-    name, *cells = list_values(facts("gaiji").member, chosen)
-    assert len(cells) == len(columns)
-    assert name.width_mm == LIST_NAMES[len(columns)].width_mm
-    widths = [LIST_NAMES[n].width_mm for n in range(4)]
-    assert widths == sorted(widths, reverse=True)
-
-
-def test_a_list_value_too_long_for_its_cell_is_refused() -> None:
-    member = facts("gaiji").member
-    long_kana = member.model_copy(update={"name_kana": "ア" * 40})
-    chosen = profile().model_copy(
-        update={"sender_list": profile().sender_list.model_copy(update={"columns": ["name_kana"]})}
-    )
-    with pytest.raises(DataError) as caught:
-        refuse_unfit(member.record_id, chosen, list_values(long_kana, chosen))
-    assert caught.value.field == "name_kana"
-
-
-def test_the_list_names_documents_as_the_insurer_does() -> None:
-    entries = [(facts("gaiji").member, (DocumentKind.QUALIFICATION_NOTICE,))]
-    page = sender_list(EMPLOYER, profile("kyosai"), "令和7年12月1日", entries)[0]
-    assert page.rows[0]["documents"] == "資格情報通知書"
 
 
 NOTICE, CERT = DocumentKind.QUALIFICATION_NOTICE, DocumentKind.ELIGIBILITY_CERTIFICATE
@@ -146,7 +80,7 @@ def test_a_kyosai_cover_letter_speaks_its_words() -> None:
     assert letter.title == "資格情報通知書の送付について（決定通知書）"
     assert "所属所で保管" in letter.notes
     assert "事業所" not in "".join(letter.texts().values())
-    assert letter.attention == "共済組合事務ご担当者様"
+    assert letter.attention.text == "共済組合事務ご担当者様"
 
 
 def test_a_reissue_form_is_named_after_the_insurers_notice() -> None:
@@ -175,3 +109,13 @@ def test_the_window_puts_a_building_on_its_own_line(address: str, shown: str) ->
     fitted = window_values(recipient)[0]
     assert fitted.text == shown
     assert fitted.fits
+
+
+def test_the_window_sets_each_role_at_one_size() -> None:
+    """〒 goes with the address, 御中 and the attention line with the name, whatever size
+    each fitted at."""
+    long_name = Recipient("株式会社" + "テスト" * 12, EMPLOYER.address, True)
+    letter = cover(long_name, profile(), "令和7年12月1日", {NOTICE: 1}, 1, "")
+    assert letter.addressee_name.points < 10.5
+    assert letter.honorific.points == letter.attention.points == letter.addressee_name.points
+    assert letter.addressee_postcode.points == letter.addressee_address.points

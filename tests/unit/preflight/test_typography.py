@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.preflight.pages import MM, Box, Glyph, Page
-from generator.preflight.typography import typography
+from generator.preflight.typography import digit_forms, digits, typography
 
 _SIZE = 9.0
 
@@ -60,3 +60,27 @@ def test_a_violation_names_the_punctuation_never_its_neighbour() -> None:
     (violation,) = typography(page)
     assert violation.measured == "a line starts with 。"
     assert "髙" not in str(violation)
+
+
+def _page(number: int, text: str) -> Page:
+    page = Page(number, 210.0, 297.0)
+    page.glyphs.extend(_line(text, 50.0))
+    return page
+
+
+@pytest.mark.parametrize(
+    ("texts", "starts", "expected"),
+    [
+        (["令和7年12月1日"], [], []),
+        (["令和７年１２月１日"], [], []),
+        (["令和7年12月1日", "電話０３"], [], [("digits", 2)]),  # the rarer form is named
+        (["令和７年１２月", "03"], [], [("digits", 2)]),
+        (["令和7年12月1日", "電話０３"], [2], []),  # two documents, one form each
+        (["記号", "番号"], [], []),
+    ],
+)
+def test_one_digit_convention_per_document(
+    texts: list[str], starts: list[int], expected: list[tuple[str, int]]
+) -> None:
+    counts = [digit_forms(_page(n, text)) for n, text in enumerate(texts, 1)]
+    assert [(v.rule, v.page) for v in digits(counts, starts)] == expected

@@ -11,13 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.documents import spec_for
-from generator.documents.letters import (
-    COVER_TEMPLATE,
-    SENDER_LIST_TEMPLATE,
-    Recipient,
-    cover,
-    sender_list,
-)
+from generator.documents.letters import COVER_TEMPLATE, Recipient, cover
+from generator.documents.sender_list import SENDER_LIST_TEMPLATE, sender_list
 from generator.documents.values import TemplateValue
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import PostalAddress
