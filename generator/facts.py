@@ -16,6 +16,7 @@ from generator.domain.burden import RatioDecision, burden_ratio, printed_ratio
 from generator.domain.era import wareki_long
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import VOLUNTARY_YEARS, Member, Membership
+from generator.domain.text import parse_iso_date
 from generator.domain.validity import Expiry, certificate_expiry, elderly_certificate_expiry
 from generator.errors import DataError
 from generator.profiles.model import Profile
@@ -153,8 +154,23 @@ def _expiry(member: Member, profile: Profile, issue_date: date) -> Expiry:
     return expiry
 
 
+def issue_date_of(value: object, record: str = "call") -> date:
+    """The issue date (交付年月日) a caller passes: a ``date`` or an ISO string YYYY-MM-DD.
+    Anything else is a DataError naming ``issue_date`` here, never a TypeError from deep
+    inside a rule."""
+    try:
+        return parse_iso_date(value)
+    except ValueError as exc:
+        given = type(value).__name__
+        raise DataError(record, "issue_date", f"{exc}: a date or YYYY-MM-DD, got {given}") from None
+
+
 def decide(
-    member: Member, profile: Profile, issue_date: date, *, run: RunKind = RunKind.ENROLMENT
+    member: Member,
+    profile: Profile,
+    issue_date: date | str,
+    *,
+    run: RunKind = RunKind.ENROLMENT,
 ) -> MemberFacts:
     """Every decision for ``member`` on ``issue_date`` in a run of kind ``run``; DataError
     for a member who cannot be issued documents (born after the issue date, 75 or older on
@@ -163,6 +179,7 @@ def decide(
     The printed ratio holds from the selection's 発効期日: the issue date, unless documents
     are issued ahead, as at 70 (the 1st of the next month).
     """
+    issue_date = issue_date_of(issue_date, member.record_id)
     chosen = select(run, member, profile, issue_date)
     on = chosen.effective_date
     if member.birth_date > issue_date:

@@ -15,7 +15,8 @@ from pathlib import Path
 from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
-from generator.facts import decide
+from generator.errors import DataError, ProfileError
+from generator.facts import decide, issue_date_of
 from generator.profiles import Profile, load_profile
 from generator.records import parse_record
 from generator.render.convert.base import Converter
@@ -42,17 +43,37 @@ def render_pdf(
     kind: DocumentKind | str,
     record: Member | Mapping[str, object],
     profile: Profile | str | Path,
-    issue_date: date,
+    issue_date: date | str,
     *,
     keys: KeyRing | None = None,
     converter: Converter | None = None,
 ) -> bytes:
-    """The finished PDF of one document for one member (DataError on a bad record)."""
-    member = record if isinstance(record, Member) else parse_record(record, where="record")
-    insurer = profile if isinstance(profile, Profile) else load_profile(profile)
-    facts = decide(member, insurer, issue_date)
+    """The finished PDF of one document for one member. A caller's wrong argument is a
+    DataError naming it (``kind``, ``record``, ``issue_date``) or a ProfileError, raised
+    before any work: a record as a mapping, a profile as a path, a date as YYYY-MM-DD."""
+    document = _kind(kind)
+    if isinstance(record, Member):
+        member = record
+    elif isinstance(record, Mapping):
+        member = parse_record(record, where="record")
+    else:
+        raise DataError("call", "record", f"a mapping of columns, got {type(record).__name__}")
+    if isinstance(profile, Profile):
+        insurer = profile
+    elif isinstance(profile, (str, Path)):
+        insurer = load_profile(profile)
+    else:
+        raise ProfileError("call", "profile", f"a Profile or a path, got {type(profile).__name__}")
+    facts = decide(member, insurer, issue_date_of(issue_date, member.record_id))
     renderer = Renderer(converter or default_converter(), _templates, keys=keys)
-    return renderer.render(DocumentKind(kind), facts, insurer)
+    return renderer.render(document, facts, insurer)
+
+
+def _kind(kind: object) -> DocumentKind:
+    if isinstance(kind, str) and kind in DocumentKind._value2member_map_:
+        return DocumentKind(kind)
+    known = ", ".join(k.value for k in DocumentKind)
+    raise DataError("call", "kind", f"not a document kind (one of {known})")
 
 
 __all__ = ["Renderer", "render_pdf"]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import pytest
+
 import generator
+from generator.domain.facility_token import KeyRing
+from generator.render.convert.base import FakeConverter
+from tests.conftest import KEYS_FILE, PROFILES, base_record
 
 
 def test_exports() -> None:
@@ -16,3 +23,43 @@ def test_exports() -> None:
 def test_data_error_names_record_and_field() -> None:
     error = generator.DataError("R1", "birth_date", "is missing")
     assert str(error) == "record R1, field birth_date: is missing"
+
+
+def _call(**changes: object) -> bytes:
+    """``render_pdf`` as another system writes it, with one argument changed."""
+    arguments: dict[str, object] = {
+        "kind": "qualification-notice",
+        "record": base_record(),
+        "profile": PROFILES / "kenpo-fy3.toml",
+        "issue_date": "2025-12-01",
+    }
+    arguments.update(changes)
+    return generator.render_pdf(  # type: ignore[arg-type]
+        *arguments.values(),
+        keys=KeyRing.parse(KEYS_FILE.read_text(encoding="utf-8")),
+        converter=FakeConverter(),
+    )
+
+
+def test_render_pdf_takes_an_iso_date_as_a_caller_writes_it() -> None:
+    assert _call() == _call(issue_date=date(2025, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "field"),
+    [
+        ({"issue_date": 20251201}, generator.DataError, "issue_date"),
+        ({"issue_date": "2025/12/01"}, generator.DataError, "issue_date"),
+        ({"issue_date": datetime(2025, 12, 1, 9)}, generator.DataError, "issue_date"),
+        ({"kind": "health-insurance-card"}, generator.DataError, "kind"),
+        ({"kind": 3}, generator.DataError, "kind"),
+        ({"record": ["R1"]}, generator.DataError, "record"),
+        ({"profile": 42}, generator.ProfileError, "profile"),
+    ],
+)
+def test_a_wrong_argument_is_named_at_the_facade(
+    changes: dict[str, object], error: type[generator.GeneratorError], field: str
+) -> None:
+    with pytest.raises(error) as caught:
+        _call(**changes)
+    assert field in (getattr(caught.value, "field", None), getattr(caught.value, "key", None))
