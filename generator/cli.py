@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -170,23 +170,38 @@ def token() -> None:
 @token.command("verify")
 @click.argument("value")
 @KEYS_OPTION
-def token_verify(value: str, keys_path: Path | None) -> None:
-    """Check a facility token offline; print its claims as JSON (exit 1 when it fails)."""
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the token must be valid on (YYYY-MM-DD; default: today).",
+)
+def token_verify(value: str, keys_path: Path | None, on: datetime | None) -> None:
+    """Check a facility token offline, its signature and its dates on ``--on``; print its
+    claims as JSON (exit 1 when it is forged, expired or not yet valid)."""
     ring = key_ring(keys_path, required=True)
     assert ring is not None
+    day = on.date() if on is not None else date.today()  # read once, here
     try:
         claims = verify(ring, value)
     except TokenError as exc:
         click.echo(f"TokenError: {exc}", err=True)
         sys.exit(1)
-    verdict = {
-        "valid": True,
+    reason = claims.why_not_current(day)
+    verdict: dict[str, object] = {
+        "valid": reason is None,
+        "on": day.isoformat(),
         "kid": claims.kid,
         "issued": claims.issued.isoformat(),
         "expires": claims.expires.isoformat(),
         "pseudonym": claims.pseudonym,
     }
+    if reason is not None:
+        verdict["reason"] = reason
     click.echo(json.dumps(verdict))
+    if reason is not None:
+        sys.exit(1)
 
 
 @main.group()

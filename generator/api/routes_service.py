@@ -26,22 +26,28 @@ def verify_token(
     body: TokenRequest,
     service: Annotated[Service, Depends(service_of)],
     _caller: Annotated[str, Depends(authorised)],
-    on: Annotated[date | None, Query(description="Check currency on this day.")] = None,
+    on: Annotated[
+        date | None, Query(description="The day it must be valid on (default: today).")
+    ] = None,
 ) -> TokenAnswer:
-    """Whether a facility QR's token is genuine, and its dates (no member identifiers)."""
+    """Whether a facility QR's token is genuine and valid on ``on`` (default today), and its
+    dates (no member identifiers)."""
     if service.keys is None:
         raise ProfileError("settings", "facility_keys", "the service has no facility keys")
     try:
         claims = verify(service.keys, body.token)
     except TokenError as error:
         return TokenAnswer(valid=False, reason=str(error))
+    day = on if on is not None else date.today()  # read once, at the request
+    reason = claims.why_not_current(day)
     return TokenAnswer(
-        valid=True,
+        valid=reason is None,
         kid=claims.kid,
         issued=claims.issued,
         expires=claims.expires,
-        current_on=on,
-        current=claims.is_current(on) if on is not None else None,
+        current_on=day,
+        current=reason is None,
+        reason=reason,
     )
 
 

@@ -91,6 +91,14 @@ class TokenClaims:
     def is_current(self, on: date) -> bool:
         return self.issued <= on <= self.expires
 
+    def why_not_current(self, on: date) -> str | None:
+        """Why the token is not valid on ``on`` (not yet, or expired), or None when it is."""
+        if on < self.issued:
+            return f"not valid before {self.issued.isoformat()}"
+        if on > self.expires:
+            return f"expired on {self.expires.isoformat()}"
+        return None
+
 
 def _b32(data: bytes) -> str:
     return base64.b32encode(data).decode("ascii").rstrip("=")
@@ -120,6 +128,8 @@ def sign(ring: KeyRing, member_pseudonym: bytes, issued: date, expires: date) ->
 
 def verify(ring: KeyRing, token: str) -> TokenClaims:
     """Check a token's signature offline; TokenError when it does not verify."""
+    if not token.isascii():  # a token is base32 and a key id: anything else is forged
+        raise TokenError("a token holds only ASCII characters")
     parts = token.strip().split(".")
     if len(parts) != 3:
         raise TokenError("a token has three parts: KID.PAYLOAD.MAC")
@@ -133,4 +143,10 @@ def verify(ring: KeyRing, token: str) -> TokenClaims:
         raise TokenError("the payload is malformed") from None
     if version != VERSION:
         raise TokenError(f"unknown token version {version}")
-    return TokenClaims(kid, date.fromordinal(issued), date.fromordinal(expires), member.hex())
+    try:
+        claims = TokenClaims(kid, date.fromordinal(issued), date.fromordinal(expires), member.hex())
+    except ValueError:  # an ordinal outside 1..date.max, even under a valid MAC
+        raise TokenError("the payload's dates are out of range") from None
+    if claims.issued > claims.expires:
+        raise TokenError("the payload's dates are reversed")
+    return claims

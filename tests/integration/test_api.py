@@ -159,6 +159,18 @@ def test_facility_tokens_verify(client: TestClient) -> None:
         "/v1/facility-tokens/verify", json={"token": token[:-2] + "AA"}, headers=AUTH
     )
     assert forged.json()["valid"] is False
+    stale = client.post(
+        "/v1/facility-tokens/verify?on=2030-12-01", json={"token": token}, headers=AUTH
+    ).json()
+    assert (stale["valid"], stale["reason"]) == (False, "expired on 2030-11-30")
+    # Without ?on, today (read once per request): a token not valid yet is not valid.
+    future = sign(ring, b"\x01" * 10, date(2099, 1, 1), date(2099, 12, 31))
+    answer = client.post("/v1/facility-tokens/verify", json={"token": future}, headers=AUTH)
+    assert (answer.json()["valid"], answer.json()["current"]) == (False, False)
+    for odd in ("K2.ＡＢＣ.ＤＥＦ", "TEST1.AAAA.AAAA"):
+        answer = client.post("/v1/facility-tokens/verify", json={"token": odd}, headers=AUTH)
+        assert answer.status_code == 200
+        assert answer.json()["valid"] is False
 
 
 def test_metrics_count_conversions_and_pages(client: TestClient) -> None:

@@ -147,6 +147,8 @@ def test_render_command_writes_an_owner_only_pdf(tmp_path: Path) -> None:
             token,
             "--facility-keys",
             str(KEYS_FILE),
+            "--on",
+            "2025-12-01",
         ],
         check=True,
         cwd=ROOT,

@@ -115,12 +115,19 @@ def test_token_verify(keys) -> None:  # type: ignore[no-untyped-def]
 
     token = sign(keys, b"\x01" * 12, date(2025, 12, 1), date(2028, 3, 31))
     key_file = str(ROOT / "fixtures" / "keys" / "test-facility.keys")
-    result = CliRunner().invoke(main, ["token", "verify", token, "--facility-keys", key_file])
+    verify = ["token", "verify", token, "--facility-keys", key_file]
+    result = CliRunner().invoke(main, [*verify, "--on", "2025-12-01"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
-        "valid": True, "kid": "TEST1", "issued": "2025-12-01", "expires": "2028-03-31",
-        "pseudonym": "01" * 12,
+        "valid": True, "on": "2025-12-01", "kid": "TEST1", "issued": "2025-12-01",
+        "expires": "2028-03-31", "pseudonym": "01" * 12,
     }  # fmt: skip
+    for on, reason in (("2028-04-01", "expired on 2028-03-31"),
+                       ("2025-11-30", "not valid before 2025-12-01")):  # fmt: skip
+        stale = CliRunner().invoke(main, [*verify, "--on", on])
+        assert stale.exit_code == 1
+        assert json.loads(stale.output)["valid"] is False
+        assert json.loads(stale.output)["reason"] == reason
     bad = CliRunner().invoke(
         main, ["token", "verify", token[:-1] + "Q", "--facility-keys", key_file]
     )

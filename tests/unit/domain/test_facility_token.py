@@ -86,3 +86,35 @@ def test_any_token_verifies_to_what_was_signed(alias: bytes, issued: date, days:
     expires = date.fromordinal(issued.toordinal() + days)
     claims = verify(RING, sign(RING, alias, issued, expires))
     assert (claims.pseudonym, claims.issued, claims.expires) == (alias.hex(), issued, expires)
+
+
+def _signed_payload(issued: int, expires: int) -> str:
+    """A token whose MAC is valid over ordinals no ``sign`` would write."""
+    import hashlib
+    import hmac
+    import struct
+
+    body = base64.b32encode(struct.pack(">BII12s", 1, issued, expires, ALIAS)).decode()
+    signed = f"K2.{body.rstrip('=')}"
+    mac = hmac.new(b"k" * 32, signed.encode(), hashlib.sha256).digest()[:16]
+    return f"{signed}.{base64.b32encode(mac).decode().rstrip('=')}"
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("K2.ＡＢＣ.ＤＥＦ", "ASCII"),  # a non-ASCII token was a 500 (UnicodeEncodeError)
+        (_signed_payload(0, 1), "out of range"),  # ordinal 0 under a valid MAC
+        (_signed_payload(739000, 738000), "reversed"),
+    ],
+)
+def test_forged_payloads_are_token_errors(token: str, message: str) -> None:
+    with pytest.raises(TokenError, match=message):
+        verify(RING, token)
+
+
+def test_why_a_token_is_not_current() -> None:
+    claims = verify(RING, sign(RING, ALIAS, date(2025, 12, 1), date(2028, 3, 31)))
+    assert claims.why_not_current(date(2025, 11, 30)) == "not valid before 2025-12-01"
+    assert claims.why_not_current(date(2028, 4, 1)) == "expired on 2028-03-31"
+    assert claims.why_not_current(date(2025, 12, 1)) is None
