@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +42,27 @@ def fingerprint(config: RunConfig) -> str:
         f"|{config.batch_members}|{config.batch_pages}".encode()
     )
     return digest.hexdigest()
+
+
+def _check_folder(config: RunConfig, stamp: str) -> None:
+    """A new run needs an unused folder; ``--resume`` needs the run the folder holds. A
+    finished run keeps only its manifest (the state is gone), so its fingerprint decides:
+    resuming it with other input, profile or date would mix two runs' PDFs."""
+    manifest = config.out / "manifest.json"
+    if not config.resume:
+        if config.work_dir.exists() or manifest.exists():
+            raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")
+        return
+    if config.work_dir.exists() or not manifest.exists():
+        return  # an interrupted run: the state's fingerprint is checked when it opens
+    try:
+        finished = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        finished = None
+    if finished != stamp:
+        raise OutputError(
+            f"{config.out} holds a finished run of other input or settings; --resume needs the same"
+        )
 
 
 def _file_name(ordinal: int, postcode: str, key: str) -> str:
@@ -205,8 +227,7 @@ def run(
     ``converter``, else through a LibreOffice pool of ``config.workers`` started here."""
     check_issue_date(config.profile, config.issue_date)  # the whole run's input, before any file
     stamp = fingerprint(config)
-    if not config.resume and (config.work_dir.exists() or (config.out / "manifest.json").exists()):
-        raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")
+    _check_folder(config, stamp)
     store = Store(config.work_dir)
     try:
         known = store.get("fingerprint")

@@ -139,6 +139,18 @@ def test_resume_refuses_other_input(config: RunConfig, tmp_path: Path) -> None:
         run(dataclasses.replace(config, input=other, resume=True), converter=FakeConverter())
 
 
+def test_resume_refuses_a_finished_run_of_other_input(config: RunConfig, tmp_path: Path) -> None:
+    """A finished run keeps no state, only its manifest: resuming it with another file
+    would number new PDFs among the old ones."""
+    run(config, converter=FakeConverter())
+    other = tmp_path / "other.csv"
+    other.write_bytes(config.input.read_bytes() + b"\n")
+    before = _outputs(config.out)
+    with pytest.raises(OutputError, match="other input"):
+        run(dataclasses.replace(config, input=other, resume=True), converter=FakeConverter())
+    assert _outputs(config.out) == before
+
+
 def test_each_delivery_is_on_disk_before_the_next_is_assembled(
     config: RunConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
