@@ -8,24 +8,17 @@ framework.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 
 from generator.api import errors, routes_documents, routes_runs, routes_service
+from generator.api.guards import ASGI, Message, Receive, RequireKey, Scope, Send, quiet_uvicorn
 from generator.api.service import Service
 from generator.api.settings import Settings
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("generator.api")
 
@@ -83,16 +76,7 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    payload = errors.body(errors.HTTP_NAMES[413], f"the body is over {limit} bytes")
-    data = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
+    await errors.send_error(send, 413, f"the body is over {limit} bytes")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -121,4 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_runs.router)
     app.include_router(routes_service.router)
     app.add_middleware(BodyLimit, settings=settings)
+    # Added last, so outermost: the key is checked before any body is read or limited.
+    app.add_middleware(RequireKey, hashes=service.key_hashes)
+    quiet_uvicorn()
     return app

@@ -7,7 +7,10 @@ Request validation errors drop pydantic's ``input``: it would echo personal data
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +41,30 @@ HTTP_NAMES = {
 
 def body(error: str, message: str, **extra: str | None) -> dict[str, str | None]:
     return {"error": error, "message": message, **extra}
+
+
+async def send_error(
+    send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    status: int,
+    message: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """An error answer sent from ASGI middleware, before the app has read the body; the
+    connection is closed, so that the unread body is not drained."""
+    data = json.dumps(body(HTTP_NAMES[status], message)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                (b"connection", b"close"),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
 
 
 def status_of(error: GeneratorError) -> int:
@@ -91,6 +118,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        # The name only: a message or traceback could carry a record's values.
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        # The name and the route only: a message, a traceback or even the path (a run's
+        # file name) could carry a record's values.
+        route = getattr(request.scope.get("route"), "path", "(no route)")
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, route)
         return JSONResponse(body("InternalError", "an unexpected error"), status_code=500)

@@ -53,14 +53,16 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     """Accept a bulk run; it renders in the background (or on Celery workers)."""
     service.profile(profile)
     run_id, folder = service.runs.folder()
-    name = (records.filename or "").lower()
-    suffix = ".jsonl" if name.endswith((".jsonl", ".ndjson", ".json")) else ".csv"
-    upload = folder / f"input{suffix}"
-    # Stored without the individual number (my_number), whatever the file holds.
-    await asyncio.to_thread(scrub_upload, records.file, upload, jsonl=suffix == ".jsonl")
-    row = service.runs.submit(
-        run_id, caller, kind=kind, profile=profile, issue=issue_date, upload=upload
-    )
+    try:
+        # Stored without the individual number, its format told from its bytes (not its
+        # name); a line that cannot be read refuses the upload (422 naming the line).
+        upload = await asyncio.to_thread(scrub_upload, records.file, folder)
+        row = service.runs.submit(
+            run_id, caller, kind=kind, profile=profile, issue=issue_date, upload=upload
+        )
+    except BaseException:
+        service.runs.discard(run_id)  # nothing of a refused upload stays on disk
+        raise
     return _status(row)
 
 

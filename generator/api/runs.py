@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import secrets
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from generator.batch import RunConfig, RunKind, run
 from generator.batch.batches import Batches
 from generator.domain.facility_token import KeyRing
 from generator.errors import GeneratorError
+from generator.outputs import DIR_MODE, FILE_MODE
 from generator.profiles import Profile
 from generator.render.convert.base import Converter
 
@@ -74,8 +77,13 @@ class RunManager:
         batches: Batches | None,
     ) -> None:
         self.root = data_dir / "runs"
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._db = sqlite3.connect(data_dir / "runs.sqlite", check_same_thread=False)
+        self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        self.root.chmod(DIR_MODE)  # mkdir's mode passes through the umask
+        # sqlite3 would create the file 0644 (less the umask); its journal takes its mode.
+        database = data_dir / "runs.sqlite"
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT, FILE_MODE))
+        database.chmod(FILE_MODE)
+        self._db = sqlite3.connect(database, check_same_thread=False)
         self._db.execute(_SCHEMA)
         self._db.commit()
         self._lock = threading.Lock()
@@ -99,8 +107,19 @@ class RunManager:
         """A new run id and its (owner-only) folder for the upload."""
         run_id = secrets.token_hex(12)
         folder = self.root / run_id
-        folder.mkdir(mode=0o700)
+        # out/ too: the bulk run would create it as a parent of its own folders, and
+        # os.makedirs gives parents the umask's mode, not 0700.
+        for path in (folder, folder / "out"):
+            path.mkdir(mode=DIR_MODE)
+            path.chmod(DIR_MODE)
         return run_id, folder
+
+    def discard(self, run_id: str) -> None:
+        """Forget a run whose upload was refused: its row and its folder."""
+        with self._lock:
+            self._db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+            self._db.commit()
+        shutil.rmtree(self.root / run_id, ignore_errors=True)
 
     def submit(
         self, run_id: str, owner: str, *, kind: RunKind, profile: str, issue: date, upload: Path

@@ -11,11 +11,13 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.exceptions import HTTPException
 
 from generator.api.coalesce import Coalescer
+from generator.api.guards import CALLER
 from generator.api.runs import RunManager
 from generator.api.settings import Settings, caller
 from generator.batch.batches import Batches
 from generator.distributed import CeleryBatches
 from generator.errors import ConverterUnavailableError, ProfileError
+from generator.outputs import DIR_MODE
 from generator.profiles import Profile, load_profile
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
@@ -48,7 +50,9 @@ class Service:
                 slots=settings.workers,
             )
         )
-        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not settings.data_dir.is_dir():
+            settings.data_dir.mkdir(parents=True, mode=DIR_MODE)
+            settings.data_dir.chmod(DIR_MODE)  # mkdir's mode passes through the umask
         self.runs = RunManager(
             settings.data_dir,
             self.profile,
@@ -116,13 +120,20 @@ def service_of(request: Request) -> Service:
 
 
 def authorised(
+    request: Request,
     service: Annotated[Service, Depends(service_of)],
     key: Annotated[str | None, Depends(_API_KEY)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
 ) -> str:
-    """The caller's name; 401 without an accepted API key."""
-    presented = key or (bearer.credentials if bearer is not None else None)
-    name = caller(presented, service.key_hashes) if presented else None
+    """The caller's name; 401 without an accepted API key.
+
+    ``RequireKey`` has checked the key before the body was read; the schemes here document
+    it in OpenAPI, and check it again where an app runs without the middleware.
+    """
+    name: str | None = request.scope.get(CALLER)
+    if name is None:
+        presented = key or (bearer.credentials if bearer is not None else None)
+        name = caller(presented, service.key_hashes) if presented else None
     if name is None:
         raise HTTPException(
             401, "a valid API key is needed", headers={"WWW-Authenticate": "Bearer"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -261,6 +262,12 @@ def test_a_run_from_upload_to_delivery_pdfs(client: TestClient) -> None:
     assert client.get(f"/v1/runs/{run_id}", headers={"X-API-Key": OTHER}).status_code == 404
     escape = client.get(f"/v1/runs/{run_id}/deliveries/..%2F..%2Finput.csv", headers=AUTH)
     assert escape.status_code == 404
+    # Everything the service wrote, its database and the run's folder, is owner-only.
+    data_dir: Path = client.app.state.service.settings.data_dir  # type: ignore[attr-defined]
+    written = [data_dir / "runs.sqlite", *(data_dir / "runs").rglob("*")]
+    assert any(path.name == "manifest.json" for path in written)
+    modes = {str(p): stat.S_IMODE(p.stat().st_mode) for p in written}
+    assert modes == {str(p): 0o700 if p.is_dir() else 0o600 for p in written}
 
 
 def test_a_run_finished_but_not_recorded_before_a_stop_is_done_after_it(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx2 as httpx
 import pytest
@@ -28,8 +29,14 @@ pytestmark = pytest.mark.libreoffice
 AUTH = {"X-API-Key": API_KEY}
 
 
+class Running(NamedTuple):
+    base: str
+    log: Path
+    pid: int
+
+
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     folder = tmp_path_factory.mktemp("service")
     port = free_port()
     log = folder / "service.log"
@@ -37,12 +44,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, process)
-        yield base, log
+        yield Running(base, log, process.pid)
     finally:
         stop(process)
 
 
-def test_no_request_the_spec_allows_makes_a_500(service: tuple[str, Path]) -> None:
+def test_no_request_the_spec_allows_makes_a_500(service: Running) -> None:
     # schemathesis drives each operation of the OpenAPI spec with generated requests.
     api = schemathesis.openapi.from_url(f"{service[0]}/openapi.json")
     operations = [result.ok() for result in api.get_all_operations()]
@@ -60,8 +67,8 @@ def test_no_request_the_spec_allows_makes_a_500(service: tuple[str, Path]) -> No
         check()
 
 
-def test_logs_hold_no_personal_data(service: tuple[str, Path]) -> None:
-    base, log = service
+def test_logs_hold_no_personal_data(service: Running) -> None:
+    base, log, _ = service
     record = base_record(name="秘密 花子", insured_symbol="77", insured_number="918273")
     for kind, changes in (("qualification-notice", {}), ("eligibility-certificate", {"sex": "?"})):
         body = {
@@ -70,10 +77,47 @@ def test_logs_hold_no_personal_data(service: tuple[str, Path]) -> None:
             "issue_date": "2025-12-01",
         }
         httpx.post(f"{base}/v1/documents/{kind}", json=body, headers=AUTH, timeout=60)
+    # A key or a member's data in a query string stays out of the access log.
+    query = {"api_key": API_KEY, "name": "秘密 花子", "insured_number": "918273"}
+    for headers in (AUTH, {}):
+        httpx.get(f"{base}/v1/runs/{'0' * 24}", params=query, headers=headers, timeout=10)
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "POST /v1/documents/qualification-notice" in text
+    assert f"GET /v1/runs/{'0' * 24} HTTP/1.1" in text
     for value in ("秘密", "918273", "123456789012", API_KEY):
         assert value not in text
+
+
+def _written(pid: int) -> int:
+    """Bytes the process has written (files, pipes, sockets), from /proc/PID/io."""
+    fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+    return int(fields["wchar"])
+
+
+def test_an_unauthenticated_upload_is_refused_before_it_is_read(service: Running) -> None:
+    boundary = "b0undary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="records"; '
+            'filename="m.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        + b"x" * (50 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    before = _written(service.pid)
+    try:
+        answer = httpx.post(
+            f"{service.base}/v1/runs",
+            content=body,
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+            timeout=60,
+        )
+    except httpx.TransportError:
+        pass  # the 401 came, and the connection closed, while the body was still going out
+    else:
+        assert answer.status_code == 401
+    # Read and parsed, the upload would have been spooled to a temporary file: 50 MB.
+    assert _written(service.pid) - before < 1024 * 1024
 
 
 def _wait(base: str, run_id: str, until: str, timeout: float = 300) -> dict[str, object]:
