@@ -28,11 +28,25 @@ _FILES = (
 )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral_cell(value: object) -> str:
+    """``value`` as a cell no spreadsheet runs: one starting like a formula gets a leading
+    ``'``, which the sheet shows as text (OWASP's advice for CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def write_errors(config: RunConfig, store: Store) -> None:
+    """errors.csv: record_id, field, message. The first two come from the input, so each
+    cell below the header is neutralised and quoted."""
     with private_text(config.out / "errors.csv") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["record_id", "field", "message"])
-        writer.writerows(store.iterate("SELECT record_id, field, message FROM errors ORDER BY seq"))
+        handle.write("record_id,field,message\n")
+        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for row in store.iterate("SELECT record_id, field, message FROM errors ORDER BY seq"):
+            writer.writerow([neutral_cell(cell) for cell in row])
 
 
 def _count(store: Store, sql: str) -> int:

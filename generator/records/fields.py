@@ -6,6 +6,8 @@ Every message says what is wrong without echoing the value, so errors are safe t
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -24,20 +26,54 @@ _SEX = {
 }  # fmt: skip
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u309b\u309c ]+")
 
+# Most characters a column holds: twice the full-width characters of the smallest box that
+# prints it (README: the record format), as a half-width character takes about half the room.
+# A bound against hostile input only: the box itself refuses what it cannot print.
+CODE_MAX = 64
+NAME_MAX = 50
+KANA_MAX = 66
+RELATIONSHIP_MAX = 22
+EMPLOYER_NAME_MAX = 88
+ADDRESS_MAX = 158
+#: 標準報酬月額 (standard monthly remuneration) is below this many yen; the top grade is
+#: 1,390,000 yen, so a larger figure is a mistake and would only overflow a form.
+YEN_LIMIT = 10_000_000
+#: Dates from 明治 (the oldest era the forms write) to a year the age rules can add 75 to.
+DATE_MIN = date(1868, 1, 25)
+DATE_MAX = date(2199, 12, 31)
+#: Letters (categories Lo) that print as blank space: Hangul fillers, the blank Braille cell.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-def _text(value: object) -> str:
+
+def _visible(char: str) -> bool:
+    """Whether ``char`` leaves ink: not a combining mark (variation selectors among them), a
+    format character (zero-width), a space or a blank filler."""
+    category = unicodedata.category(char)
+    return category[0] not in "MZ" and category not in ("Cc", "Cf") and char not in _BLANK_LETTERS
+
+
+def _text(value: object, limit: int = CODE_MAX) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
     text = normalize_text(value)
     if not text:
         raise ValueError("is empty")
+    if len(text) > limit:
+        raise ValueError(f"is longer than {limit} characters")
     if any(not ch.isprintable() and ch != "\u3000" for ch in text):
         raise ValueError("holds control characters")
+    if not any(_visible(ch) for ch in text):
+        raise ValueError("has no visible character")
     return text
 
 
+def _bounded(limit: int) -> Callable[[object], str]:
+    """Text of at most ``limit`` characters."""
+    return lambda value: _text(value, limit)
+
+
 def _kana(value: object) -> str:
-    text = _text(value).replace("\u3000", " ")
+    text = _text(value, KANA_MAX).replace("\u3000", " ")
     if not _KANA.fullmatch(text):
         raise ValueError("holds characters other than kana (カナ)")
     return text
@@ -82,7 +118,7 @@ def _reason(value: object) -> CertificateReason:
 
 
 def _yen(value: object) -> int:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError("is not a whole number of yen")
     if isinstance(value, int):
         amount = value
@@ -93,7 +129,16 @@ def _yen(value: object) -> int:
         amount = int(digits)
     if amount <= 0:
         raise ValueError("must be more than 0 yen")
+    if amount >= YEN_LIMIT:
+        raise ValueError(f"must be below {YEN_LIMIT:,} yen")
     return amount
+
+
+def _date(value: object) -> date:
+    day = parse_iso_date(value)
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"is not between {DATE_MIN} and {DATE_MAX}")
+    return day
 
 
 def _requested(value: object) -> DocumentKind:
@@ -103,11 +148,14 @@ def _requested(value: object) -> DocumentKind:
         raise ValueError("is not a document kind (see `render --list`)") from None
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+Name = Annotated[str, BeforeValidator(_bounded(NAME_MAX))]
+Relationship = Annotated[str, BeforeValidator(_bounded(RELATIONSHIP_MAX))]
+EmployerName = Annotated[str, BeforeValidator(_bounded(EMPLOYER_NAME_MAX))]
+Address = Annotated[str, BeforeValidator(_bounded(ADDRESS_MAX))]
 RequestedKind = Annotated[DocumentKind, BeforeValidator(_requested)]
 Kana = Annotated[str, BeforeValidator(_kana)]
 Code = Annotated[str, BeforeValidator(lambda v: _text(_code(v)))]
-IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(_date)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 SexField = Annotated[Sex, BeforeValidator(_sex)]
 MembershipField = Annotated[Membership, BeforeValidator(_membership)]

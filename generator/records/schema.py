@@ -25,19 +25,23 @@ from generator.domain.models import (
 )
 from generator.errors import DataError
 from generator.records.fields import (
+    CODE_MAX,
+    Address,
     Branch,
     Code,
+    EmployerName,
     Flag,
     IsoDate,
     Kana,
     MembershipField,
+    Name,
     Number,
     Postcode,
     ReasonField,
+    Relationship,
     RequestedKind,
     SexField,
     Symbol,
-    Text,
     Yen,
 )
 
@@ -61,24 +65,24 @@ class RecordIn(BaseModel):
 
     record_id: Code
     employer_code: Code | None = None
-    employer_name: Text | None = None
+    employer_name: EmployerName | None = None
     employer_postcode: Postcode | None = None
-    employer_address: Text | None = None
+    employer_address: Address | None = None
     insured_symbol: Symbol
     insured_number: Number
     branch_number: Branch
-    name: Text
+    name: Name
     name_kana: Kana
     birth_date: IsoDate
     sex: SexField
-    relationship: Text
-    insured_name: Text | None = None
+    relationship: Relationship
+    insured_name: Name | None = None
     acquired_date: IsoDate
     standard_monthly_remuneration: Yen
     membership: MembershipField
     voluntary_until: IsoDate | None = None
     home_postcode: Postcode | None = None
-    home_address: Text | None = None
+    home_address: Address | None = None
     has_myna_card: Flag
     certificate_requested: Flag = False
     certificate_reason: ReasonField | None = None
@@ -112,14 +116,25 @@ def _first_error(exc: ValidationError, record: str) -> DataError:
     return DataError(record, field, message)
 
 
+def record_name(raw: Mapping[str, object], where: str) -> str:
+    """What an error calls the record: its record_id when that is short printable text,
+    else its place ``where`` (``line 12``), so an error never carries a hostile value."""
+    record_id = raw.get("record_id")
+    if isinstance(record_id, str):
+        record_id = record_id.strip()
+        readable = record_id.isprintable() and "\ufffd" not in record_id
+        if 0 < len(record_id) <= CODE_MAX and readable:
+            return record_id
+    return where
+
+
 def parse_record(raw: Mapping[str, object], *, where: str) -> Member:
     """Parse one record; ``where`` names it (e.g. ``line 12``) when it has no record_id.
 
     Raises DataError naming the record and the first field at fault.
     """
     values = _present(raw)
-    record_id = values.get("record_id")
-    record = record_id.strip() if isinstance(record_id, str) and record_id.strip() else where
+    record = record_name(values, where)
     try:
         row = RecordIn.model_validate(values)
     except ValidationError as exc:

@@ -87,11 +87,15 @@ def test_a_file_without_record_id_is_refused(tmp_path: Path) -> None:
         list(read_records(path))
 
 
-def test_undecodable_and_missing_files(tmp_path: Path) -> None:
+def test_undecodable_records_and_missing_files(tmp_path: Path) -> None:
     path = tmp_path / "members.csv"
     path.write_bytes(_csv_text(ROWS).encode("cp932"))
-    with pytest.raises(DataError, match="not valid utf-8"):
-        list(read_records(path, encoding="utf-8"))
+    errors = list(read_records(path, encoding="utf-8"))  # each record its own error
+    assert [(e.record, e.field) for e in errors if isinstance(e, DataError)] == [
+        ("T0001", "employer_name"),
+        ("T0002", "employer_name"),
+    ]
+    assert all("not valid UTF-8" in str(e) for e in errors)
     with pytest.raises(DataError, match="cannot be read"):
         list(read_records(tmp_path / "absent.csv"))
 
