@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from generator.records.schema import RecordIn
 
 
 class DocumentRequest(BaseModel):
@@ -13,7 +15,9 @@ class DocumentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    record: dict[str, Any] = Field(
+    #: The record format itself, so that callers can generate typed clients and check a
+    #: record before they send it; the service still parses it as the bulk run does.
+    record: Annotated[dict[str, Any], WithJsonSchema(RecordIn.model_json_schema())] = Field(
         description="One member record, with the columns of the bulk CSV (README: Records)."
     )
     profile: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")

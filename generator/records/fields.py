@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import CertificateReason, Membership, Sex
@@ -148,20 +148,66 @@ def _requested(value: object) -> DocumentKind:
         raise ValueError("is not a document kind (see `render --list`)") from None
 
 
-Name = Annotated[str, BeforeValidator(_bounded(NAME_MAX))]
-Relationship = Annotated[str, BeforeValidator(_bounded(RELATIONSHIP_MAX))]
-EmployerName = Annotated[str, BeforeValidator(_bounded(EMPLOYER_NAME_MAX))]
-Address = Annotated[str, BeforeValidator(_bounded(ADDRESS_MAX))]
-RequestedKind = Annotated[DocumentKind, BeforeValidator(_requested)]
-Kana = Annotated[str, BeforeValidator(_kana)]
-Code = Annotated[str, BeforeValidator(lambda v: _text(_code(v)))]
-IsoDate = Annotated[date, BeforeValidator(_date)]
-Flag = Annotated[bool, BeforeValidator(_flag)]
-SexField = Annotated[Sex, BeforeValidator(_sex)]
-MembershipField = Annotated[Membership, BeforeValidator(_membership)]
-ReasonField = Annotated[CertificateReason, BeforeValidator(_reason)]
-Yen = Annotated[int, BeforeValidator(_yen)]
-Postcode = Annotated[str, BeforeValidator(lambda v: normalize_postcode(_code(v)))]
-Symbol = Annotated[str, BeforeValidator(lambda v: validate_symbol(_text(v)))]
-Number = Annotated[str, BeforeValidator(lambda v: validate_number(_code(v)))]
-Branch = Annotated[str, BeforeValidator(lambda v: validate_branch(_code(v)))]
+def _string(limit: int, **schema: object) -> WithJsonSchema:
+    """What the OpenAPI schema says of a text column: the input a caller sends."""
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit, **schema})
+
+
+_DATE = WithJsonSchema({"type": "string", "format": "date", "minLength": 10, "maxLength": 10})
+_FLAG = WithJsonSchema(
+    {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": sorted(_TRUE | _FALSE)}]}
+)
+_YEN = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": YEN_LIMIT},
+            {"type": "string", "pattern": "^[0-9０-９,，]{1,11}円?$"},
+        ]
+    }
+)
+
+Name = Annotated[str, BeforeValidator(_bounded(NAME_MAX)), _string(NAME_MAX)]
+Relationship = Annotated[
+    str, BeforeValidator(_bounded(RELATIONSHIP_MAX)), _string(RELATIONSHIP_MAX)
+]
+EmployerName = Annotated[
+    str, BeforeValidator(_bounded(EMPLOYER_NAME_MAX)), _string(EMPLOYER_NAME_MAX)
+]
+Address = Annotated[str, BeforeValidator(_bounded(ADDRESS_MAX)), _string(ADDRESS_MAX)]
+RequestedKind = Annotated[
+    DocumentKind,
+    BeforeValidator(_requested),
+    WithJsonSchema({"type": "string", "enum": [k.value for k in DocumentKind]}),
+]
+Kana = Annotated[str, BeforeValidator(_kana), _string(KANA_MAX)]
+Code = Annotated[str, BeforeValidator(lambda v: _text(_code(v))), _string(CODE_MAX)]
+IsoDate = Annotated[date, BeforeValidator(_date), _DATE]
+Flag = Annotated[bool, BeforeValidator(_flag), _FLAG]
+SexField = Annotated[
+    Sex, BeforeValidator(_sex), WithJsonSchema({"type": "string", "enum": sorted(_SEX)})
+]
+MembershipField = Annotated[
+    Membership,
+    BeforeValidator(_membership),
+    WithJsonSchema({"type": "string", "enum": [m.value for m in Membership]}),
+]
+ReasonField = Annotated[
+    CertificateReason,
+    BeforeValidator(_reason),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in CertificateReason]}),
+]
+Yen = Annotated[int, BeforeValidator(_yen), _YEN]
+Postcode = Annotated[
+    str,
+    BeforeValidator(lambda v: normalize_postcode(_code(v))),
+    _string(8, pattern="^[0-9０-９]{3}[-－]?[0-9０-９]{4}$"),
+]
+Symbol = Annotated[str, BeforeValidator(lambda v: validate_symbol(_text(v))), _string(20)]
+Number = Annotated[
+    str, BeforeValidator(lambda v: validate_number(_code(v))), _string(20, pattern="^[0-9０-９]+$")
+]
+Branch = Annotated[
+    str,
+    BeforeValidator(lambda v: validate_branch(_code(v))),
+    _string(2, pattern="^[0-9０-９]{1,2}$"),
+]

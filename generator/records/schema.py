@@ -24,6 +24,7 @@ from generator.domain.models import (
     Sex,
 )
 from generator.errors import DataError
+from generator.records.columns import describe
 from generator.records.fields import (
     CODE_MAX,
     Address,
@@ -61,7 +62,7 @@ DISCARDED = frozenset({"my_number"})
 class RecordIn(BaseModel):
     """One flat input record, each column normalised and checked on its own."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, json_schema_extra=describe)
 
     record_id: Code
     employer_code: Code | None = None
