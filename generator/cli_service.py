@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli_options import reports_errors
 from generator.memory import settle
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def serve(host: str, port: int) -> None:
     help="Batches at once (LibreOffice processes); GENERATOR_WORKERS by default.",
 )
 @click.option("--name", default=None, help="Celery node name (default: worker@host).")
+@reports_errors
 def worker(concurrency: int | None, name: str | None) -> None:
     """A Celery worker rendering bulk-run batches; GENERATOR_BROKER_URL names the broker."""
     from generator.distributed.tasks import make_app, register

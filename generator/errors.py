@@ -8,7 +8,8 @@
     ├── TemplateError      a DOCX template does not fit its document
     ├── ConversionError    LibreOffice failed (ConversionTimeoutError, ConverterUnavailableError)
     ├── QueueFullError     the service has more documents waiting than it takes (HTTP 429)
-    └── OutputError        an output could not be written
+    ├── OutputError        an output could not be written
+    └── DistributedError   the broker refused us, or a worker's result was refused
 
 Adapters translate the tree in one place: the CLI prints ``Name: message`` and exits
 non-zero; the HTTP API maps it to JSON bodies.
@@ -70,3 +71,9 @@ class QueueFullError(GeneratorError):
 
 class OutputError(GeneratorError):
     """An output file or folder could not be written."""
+
+
+class DistributedError(GeneratorError):
+    """Distributed mode (分散実行) failed: the broker refused the connection (password,
+    certificate) or cannot be reached, or a worker's result failed the coordinator's checks.
+    Messages show the broker's URL with its password masked."""

@@ -21,6 +21,7 @@ from celery.app import trace
 from generator.batch.assemble import DeliveryOutput
 from generator.batch.batches import PlanRow, Rendered, render_rows
 from generator.batch.config import RunConfig
+from generator.distributed.broker import check, checked
 from generator.domain.facility_token import KeyRing
 from generator.profiles import Profile
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
@@ -35,8 +36,10 @@ _renderer_lock = threading.Lock()
 
 
 def make_app(broker_url: str, visibility_timeout: float) -> Celery:
-    """A Celery app on ``broker_url`` (Redis), results through the same Redis."""
-    app = Celery("generator", broker=broker_url, backend=broker_url)
+    """A Celery app on ``broker_url`` (Redis: redis:// or rediss://, a password in the URL),
+    results through the same Redis."""
+    url = checked(broker_url)
+    app = Celery("generator", broker=url, backend=url)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -93,22 +96,22 @@ def encode(result: Rendered) -> dict[str, Any]:
     return {"ordinal": failed.ordinal, "error": message}
 
 
-def decode(item: dict[str, Any]) -> DeliveryOutput | str:
-    """A delivery's output, or the message of its failure."""
-    if "error" in item:
-        return str(item["error"])
-    return DeliveryOutput(
-        int(item["ordinal"]),
-        str(item["file"]),
-        base64.b64decode(item["data"]),
-        int(item["pages"]),
-        [(int(s), int(f), int(t)) for s, f, t in item["placements"]],
-        str(item["sha256"]),
-    )
+def work(
+    renderer: Renderer, payload: dict[str, Any], rows: list[list[Any]], keys: KeyRing | None
+) -> list[dict[str, Any]]:
+    """What the task does with a batch: its rows rendered, each result as JSON."""
+    config = config_from(payload, keys)
+    plan_rows = [
+        PlanRow(o, k, f, r, [(int(s), str(m)) for s, m in members], t)
+        for o, k, f, r, members, t in rows
+    ]
+    return [encode(result) for result in render_rows(renderer, config, plan_rows)]
 
 
 def register(app: Celery, *, workers: int, keys: KeyRing | None) -> None:
-    """Add the task to a worker's app: one LibreOffice pool per worker process."""
+    """Add the task to a worker's app: one LibreOffice pool per worker process. A broker that
+    refuses the worker's password or certificate is a DistributedError here, at start."""
+    check(app, wait=True)
     # Celery logs a task's return value on success: here, the deliveries' PDFs.
     trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
 
@@ -122,9 +125,4 @@ def register(app: Celery, *, workers: int, keys: KeyRing | None) -> None:
 
     @app.task(name=TASK)  # type: ignore[untyped-decorator]
     def render_batch(payload: dict[str, Any], rows: list[list[Any]]) -> list[dict[str, Any]]:
-        config = config_from(payload, keys)
-        plan_rows = [
-            PlanRow(o, k, f, r, [(int(s), str(m)) for s, m in members], t)
-            for o, k, f, r, members, t in rows
-        ]
-        return [encode(result) for result in render_rows(renderer(), config, plan_rows)]
+        return work(renderer(), payload, rows, keys)

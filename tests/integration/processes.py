@@ -76,14 +76,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     kill(process)
 
 
-def redis_server(port: int, folder: Path) -> subprocess.Popen[bytes]:
-    """A throwaway redis-server on loopback, nothing saved to disk."""
+def redis_server(
+    port: int, folder: Path, *, password: str | None = None, tls: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """A throwaway redis-server on loopback, nothing saved to disk; with ``password``, it
+    refuses clients without it; with ``tls`` (a folder from ``tls_files``), it speaks only
+    TLS on ``port``."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    args = [binary, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
+    if password is not None:
+        args += ["--requirepass", password]
+    if tls is None:
+        args += ["--port", str(port)]
+    else:
+        args += ["--port", "0", "--tls-port", str(port), "--tls-auth-clients", "no",
+                 "--tls-cert-file", str(tls / "server.pem"),
+                 "--tls-key-file", str(tls / "server.key"),
+                 "--tls-ca-cert-file", str(tls / "ca.pem")]  # fmt: skip
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with socket.socket() as probe:
@@ -91,3 +103,21 @@ def redis_server(port: int, folder: Path) -> subprocess.Popen[bytes]:
                 return process
         time.sleep(0.05)
     raise AssertionError("redis-server did not start")
+
+
+def tls_files(folder: Path) -> Path:
+    """A throwaway CA (ca.pem) and a certificate it signed for 127.0.0.1 (server.pem,
+    server.key), made with openssl in ``folder``."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=test-ca",
+            "-keyout", "ca.key", "-out", "ca.pem")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+            "-keyout", "server.key", "-out", "server.csr")  # fmt: skip
+    (folder / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "san.cnf",
+            "-out", "server.pem")  # fmt: skip
+    return folder

@@ -1,7 +1,10 @@
-"""Bulk runs over Celery: a real redis-server, real worker processes, real LibreOffice."""
+"""Bulk runs over Celery: a real redis-server (with a password; over TLS too), real worker
+processes, real LibreOffice."""
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -12,27 +15,51 @@ import pytest
 
 from generator.batch import RunConfig, RunKind, run
 from generator.distributed import CeleryBatches
+from generator.distributed.broker import check
 from generator.distributed.tasks import make_app
 from generator.domain.facility_token import KeyRing
+from generator.errors import DistributedError
 from generator.profiles import load_profile
 from tests.conftest import KEYS_FILE, PROFILES, SAMPLE
-from tests.integration.processes import free_port, kill, redis_server, service_env, start, stop
+from tests.integration.processes import (
+    free_port,
+    kill,
+    redis_server,
+    service_env,
+    start,
+    stop,
+    tls_files,
+)
 
 pytestmark = pytest.mark.libreoffice
 VISIBILITY = 8.0  # seconds before a dead worker's batch goes to another
+PASSWORD = secrets.token_hex(16)  # the brokers' own: no client gets in without it
 
 
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    process = redis_server(port, tmp_path_factory.mktemp("redis"))
+    process = redis_server(port, tmp_path_factory.mktemp("redis"), password=PASSWORD)
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def tls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A broker speaking only TLS, with a password: its URL, without the CA to trust."""
+    port = free_port()
+    folder = tls_files(tmp_path_factory.mktemp("redis-tls"))
+    process = redis_server(port, folder, password=PASSWORD, tls=folder)
+    try:
+        yield f"rediss://:{PASSWORD}@127.0.0.1:{port}/0?ssl_cert_reqs=required", folder
     finally:
         stop(process)
 
 
 def _workers(broker: str, folder: Path, count: int = 2) -> list[tuple[object, Path]]:
+    """``count`` workers on ``broker``, once each says it is ready."""
     env = service_env(
         folder, GENERATOR_BROKER_URL=broker, GENERATOR_VISIBILITY_TIMEOUT=str(VISIBILITY)
     )
@@ -87,9 +114,11 @@ def test_two_workers_finish_a_run_with_the_bytes_of_a_local_run(
     assert _outputs(tmp_path / "out") == local
     logs = [log.read_text() for _, log in workers]
     assert all("succeeded" in text for text in logs), "both workers took batches"
-    for text in logs:  # no PDFs, names or numbers in the workers' logs
+    for text in logs:  # no PDFs, names, numbers or the broker's password in the workers' logs
         assert "JVBERi" not in text
         assert "M011-" not in text
+        assert PASSWORD not in text
+        assert "redis://:**@127.0.0.1" in text  # Celery's banner shows the broker, masked
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
@@ -123,3 +152,75 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     assert not coordinator.is_alive()
     assert not failure, failure
     assert _outputs(out) == local
+
+
+@pytest.mark.parametrize("password", ["wrong-password", None], ids=["wrong", "none"])
+def test_a_coordinator_without_the_password_is_refused_at_once(
+    broker: str, tmp_path: Path, password: str | None
+) -> None:
+    url = broker.replace(f":{PASSWORD}@", f":{password}@" if password else "")
+    batches = CeleryBatches(make_app(url, VISIBILITY), slots=2, timeout=300)
+    with pytest.raises(
+        DistributedError,
+        match=r"broker redis://(:\*\*\*@)?127\.0\.0\.1:\d+/0 refused the connection",
+    ):
+        run(_config(tmp_path / "out"), batches=batches)
+    assert not (tmp_path / "out" / "deliveries").exists()
+
+
+def test_a_worker_with_a_wrong_password_stops_with_a_clear_error(
+    broker: str, tmp_path: Path
+) -> None:
+    url = broker.replace(PASSWORD, "wrong-password")
+    log = tmp_path / "worker.log"
+    process = start(
+        ["worker", "--concurrency", "1"], service_env(tmp_path, GENERATOR_BROKER_URL=url), log
+    )
+    try:
+        process.wait(timeout=90)  # Celery alone retries a refused password a hundred times
+    finally:
+        stop(process)
+    text = log.read_text()
+    assert process.returncode == 1, text
+    assert "DistributedError: the broker redis://:***@127.0.0.1:" in text
+    assert "refused the connection" in text
+    assert "wrong-password" not in text
+
+
+def test_a_run_over_tls_gives_the_bytes_of_a_local_run(
+    tls_broker: tuple[str, Path], local: dict[str, bytes], tmp_path: Path
+) -> None:
+    url, folder = tls_broker
+    trusted = f"{url}&ssl_ca_certs={folder / 'ca.pem'}"
+    workers = _workers(trusted, tmp_path, count=1)
+    try:
+        batches = CeleryBatches(make_app(trusted, VISIBILITY), slots=2, timeout=300)
+        run(_config(tmp_path / "out"), batches=batches)
+    finally:
+        for process, _ in workers:
+            stop(process)  # type: ignore[arg-type]
+    assert _outputs(tmp_path / "out") == local
+    text = workers[0][1].read_text()
+    assert "rediss://:**@127.0.0.1" in text
+    assert PASSWORD not in text
+
+
+def test_a_tls_broker_whose_certificate_is_not_trusted_is_refused(
+    tls_broker: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = tls_broker  # no ssl_ca_certs: the system's CAs do not know the test's own
+    batches = CeleryBatches(make_app(url, VISIBILITY), slots=2, timeout=300)
+    with pytest.raises(
+        DistributedError, match=r"refused the connection: .*certificate verify failed"
+    ):
+        run(_config(tmp_path / "out"), batches=batches)
+
+
+def test_a_plain_client_on_the_tls_port_is_refused(tls_broker: tuple[str, Path]) -> None:
+    url, _ = tls_broker
+    plain = url.replace("rediss://", "redis://").partition("?")[0]
+    with pytest.raises(
+        DistributedError, match=re.escape("the broker redis://:***@127.0.0.1")
+    ) as error:
+        check(make_app(plain, VISIBILITY))
+    assert PASSWORD not in str(error.value)
