@@ -38,6 +38,8 @@ def detect_encoding(head: bytes) -> str:
     """``utf-8-sig`` when the head decodes as UTF-8 (BOM or not), else ``cp932``."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if codecs.BOM_UTF8.startswith(head) and head:
+        return "utf-8"  # a file of a BOM's first bytes only: utf-8-sig would drop them unread
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:

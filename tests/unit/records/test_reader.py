@@ -45,6 +45,7 @@ def test_csv_in_each_encoding(tmp_path: Path, encoding: str) -> None:
     ("head", "expected"),
     [
         (b"\xef\xbb\xbfrecord_id", "utf-8-sig"),
+        (b"\xef", "utf-8"),  # a lone BOM prefix is read (as one undecodable record), not dropped
         ("氏名".encode(), "utf-8-sig"),
         ("氏名".encode("cp932"), "cp932"),
         ("氏名".encode()[:-1], "utf-8-sig"),  # a character cut at the end of the head
