@@ -27,6 +27,25 @@ def inside(directory: PathLike, name: str) -> str:
     return os.path.join(directory, name)
 
 
+def private_dirs(path: PathLike) -> None:
+    """Create the folder ``path`` and its missing parents, each 0700 whatever the umask
+    (``os.makedirs`` makes the parents 0777 less the umask: 0755 as a rule). A folder that
+    exists is left as it is; OSError when one cannot be made."""
+    missing = []
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+            continue  # made meanwhile by another writer: not ours to change
+        os.chmod(folder, DIR_MODE)
+
+
 def write_private(path: PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600, through a temporary file and a rename."""
     with private_binary(path) as handle:
@@ -50,7 +69,7 @@ def private_binary(path: PathLike) -> Iterator[BinaryIO]:
     directory, name = os.path.split(os.fspath(path))
     temporary = os.path.join(directory, f".{name}.part")
     try:
-        os.makedirs(directory or ".", mode=DIR_MODE, exist_ok=True)
+        private_dirs(directory or ".")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         with os.fdopen(descriptor, "wb") as handle:
             yield handle

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from pathlib import Path
 
 from generator.batch.batches import Batches, LocalBatches, PlanRow, Rendered
 from generator.batch.config import RunConfig
+from generator.batch.identity import check_folder, fingerprint
 from generator.batch.plan import plan
 from generator.batch.report import write_errors, write_manifest
-from generator.batch.store import Store
+from generator.batch.store import Store, discard
 from generator.errors import OutputError
 from generator.facts import check_issue_date
 from generator.memory import release
@@ -28,41 +27,6 @@ from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 
 Progress = Callable[[int, int], None]
-
-
-def fingerprint(config: RunConfig) -> str:
-    """What makes two runs the same run: input bytes, profile, issue date, kind."""
-    digest = hashlib.sha256()
-    with Path(config.input).open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    digest.update(config.profile.model_dump_json().encode())
-    digest.update(
-        f"|{config.issue_date.isoformat()}|{config.kind.value}"
-        f"|{config.batch_members}|{config.batch_pages}".encode()
-    )
-    return digest.hexdigest()
-
-
-def _check_folder(config: RunConfig, stamp: str) -> None:
-    """A new run needs an unused folder; ``--resume`` needs the run the folder holds. A
-    finished run keeps only its manifest (the state is gone), so its fingerprint decides:
-    resuming it with other input, profile or date would mix two runs' PDFs."""
-    manifest = config.out / "manifest.json"
-    if not config.resume:
-        if config.work_dir.exists() or manifest.exists():
-            raise OutputError(f"{config.out} already holds a run: use --resume, or another folder")
-        return
-    if config.work_dir.exists() or not manifest.exists():
-        return  # an interrupted run: the state's fingerprint is checked when it opens
-    try:
-        finished = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
-    except (OSError, ValueError, AttributeError):
-        finished = None
-    if finished != stamp:
-        raise OutputError(
-            f"{config.out} holds a finished run of other input or settings; --resume needs the same"
-        )
 
 
 def _file_name(ordinal: int, postcode: str, key: str) -> str:
@@ -227,8 +191,10 @@ def run(
     ``converter``, else through a LibreOffice pool of ``config.workers`` started here."""
     check_issue_date(config.profile, config.issue_date)  # the whole run's input, before any file
     stamp = fingerprint(config)
-    _check_folder(config, stamp)
+    check_folder(config, stamp)
+    made = not config.out.exists()
     store = Store(config.work_dir)
+    unplanned = False
     try:
         known = store.get("fingerprint")
         if known is not None and known != f'"{stamp}"':
@@ -244,6 +210,7 @@ def run(
             try:
                 plan(config, store)
             except BaseException:
+                unplanned = True
                 if starting is not None:
                     with contextlib.suppress(Exception):
                         starting.result().close()
@@ -261,5 +228,7 @@ def run(
         totals = write_manifest(config, store, stamp)
     finally:
         store.close()
+        if unplanned:  # the input refused while it was read: no state, nothing to resume
+            discard(config.work_dir, config.out if made else None)
     shutil.rmtree(config.work_dir)  # the state holds personal data: gone once the run is whole
     return totals

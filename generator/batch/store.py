@@ -2,19 +2,23 @@
 
 It makes runs resumable and keeps memory flat: records are planned into it and read back one
 delivery batch at a time. It holds personal data, so it is owner-only and removed once the
-run has finished.
+run has finished, or once pass 1 has failed: a state that was never planned is nothing
+``--resume`` could continue (it plans again from the input), only members' data left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator.errors import OutputError
-from generator.outputs import DIR_MODE, FILE_MODE
+from generator.outputs import FILE_MODE, private_dirs
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,7 +44,7 @@ class Store:
 
     def __init__(self, directory: Path) -> None:
         try:
-            directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            private_dirs(directory)  # the run's folder too, when this makes it
             path = directory / "state.sqlite"
             path.touch(mode=FILE_MODE, exist_ok=True)
             path.chmod(FILE_MODE)
@@ -89,6 +93,15 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def discard(directory: Path, made: Path | None = None) -> None:
+    """Remove the state in ``directory`` (a run that failed before it was planned), and the
+    run's folder ``made`` when this run made it and nothing else is in it."""
+    shutil.rmtree(directory, ignore_errors=True)
+    if made is not None:
+        with contextlib.suppress(OSError):  # not empty: something else is there
+            os.rmdir(made)
 
 
 class StoredIds:

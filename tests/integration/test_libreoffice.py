@@ -21,6 +21,7 @@ from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 from generator.render.convert.profile import CACHE_LIMITS
 from generator.render.docx import TemplateSet
 from tests.cases import facts, profile
+from tests.integration.converter_processes import soffice_bin, wait_for
 
 pytestmark = pytest.mark.libreoffice
 
@@ -84,9 +85,9 @@ def test_a_process_that_dies_between_jobs_is_replaced(docx: bytes) -> None:
     with LibreOfficePool(PoolConfig(workers=1)) as single:
         assert _pages(single.convert(docx)) == 1
         worker = single._workers[0]
-        assert worker._process is not None
-        os.killpg(worker._process.pid, signal.SIGKILL)
-        worker._process.wait()
+        assert worker._agent is not None
+        os.kill(soffice_bin(worker._agent.pid), signal.SIGKILL)
+        wait_for(lambda: not worker.running, "the agent outlived its soffice")
         assert not single.healthy()
         assert _pages(single.convert(docx)) == 1
         assert single.stats.failures == 0  # seen dead before the job: no job was lost

@@ -1,6 +1,11 @@
 """The UNO client of one soffice (UNO 代理プロセス), run as a process of its own:
 
-    python agent.py PIPE_NAME START_TIMEOUT
+    python agent.py PIPE_NAME START_TIMEOUT LIFELINE_FD SOFFICE [SOFFICE_ARGS …]
+
+It starts soffice in the process group it leads (the pool starts it in a session of its
+own) and supervises it: when soffice ends, or when the pool's process does (LIFELINE_FD,
+the read end of a pipe only that process writes to, reads end-of-file), the whole group is
+killed, so no soffice outlives its pool, nor an agent its soffice.
 
 It reads one JSON request a line on stdin and answers one JSON line on stdout:
 ``{"op": "convert", "source": PATH, "targets": [PATH, …], "ranges": ["1-2", …]}``,
@@ -18,7 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -99,18 +108,49 @@ class _Client:
         return None
 
 
-def main(pipe: str, timeout: float) -> None:
+def _end_group() -> None:
+    os.killpg(0, signal.SIGKILL)  # this agent, oosplash and soffice.bin
+
+
+def _supervise(soffice: subprocess.Popen[bytes], lifeline: int, ending: threading.Event) -> None:
+    """End the group when soffice ends unasked (the pool then sees this agent gone) or when
+    the pool's process is gone (its end of the lifeline closed)."""
+
+    def soffice_ended() -> None:
+        soffice.wait()
+        if not ending.is_set():
+            _end_group()
+
+    def pool_ended() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(lifeline, 1):
+                pass
+        _end_group()
+
+    for watch in (soffice_ended, pool_ended):
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def main(pipe: str, timeout: float, lifeline: int, soffice_args: list[str]) -> None:
     try:  # here, so that a missing uno is an answer the pool can report
         import uno  # noqa: PLC0415
         from com.sun.star.beans import PropertyValue  # noqa: PLC0415
     except ImportError as exc:
         _answer(error=f"the uno module does not import: {exc}")
         return
+    try:  # its output goes where this process's errors go: the worker's soffice.log
+        soffice = subprocess.Popen(soffice_args, stdin=subprocess.DEVNULL, stdout=2, stderr=2)
+    except OSError as exc:
+        _answer(error=f"soffice did not start: {exc.strerror}")
+        return
+    ending = threading.Event()
+    _supervise(soffice, lifeline, ending)
     client = _Client(uno, PropertyValue)
     try:
         client.connect(pipe, timeout)
     except Exception as exc:
         _answer(error=f"soffice did not answer within {timeout:.0f} s: {exc}")
+        _end_group()
         return
     _answer(ok=True)
     for line in sys.stdin:
@@ -123,13 +163,17 @@ def main(pipe: str, timeout: float) -> None:
                 client.desktop.getFrames().getCount()
                 _answer(ok=True)
             elif request["op"] == "terminate":
+                ending.set()
                 _answer(ok=True)
                 with contextlib.suppress(Exception):  # soffice drops the bridge as it goes
                     client.desktop.terminate()
-                return
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    soffice.wait(timeout=10)
+                break
         except Exception as exc:  # UNO raises its own exception types
             _answer(error=f"conversion failed: {exc}")
+    _end_group()  # asked to end, or the pool closed its pipe: nothing of the group stays
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]))
+    main(sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4:])

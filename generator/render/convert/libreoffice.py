@@ -3,8 +3,12 @@
 One process per core by default, each with its own profile directory and the pinned fonts
 (FONTCONFIG_FILE). A conversion costs about 100 ms of fixed overhead plus about 10 ms a page,
 so callers put many documents into one DOCX. Each job has a hard time limit: past it the
-process is killed, restarted and the job retried once. Processes are recycled after a number
-of jobs, so that slow leaks in LibreOffice never build up over a long run.
+process is killed, restarted and the job retried once. A process that does not come up is
+started again, apart from the job's retry: a soffice killed while it restarts must not fail
+the job (a batch that fails is rendered again delivery by delivery, in other chunks, whose
+fonts are subset differently: a run would no longer give the bytes of an unbroken one).
+Processes are recycled after a number of jobs, so that slow leaks in LibreOffice never
+build up over a long run.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +25,7 @@ from types import TracebackType
 from typing import BinaryIO, TypeVar
 
 from generator.errors import ConversionError, ConversionTimeoutError, ConverterUnavailableError
+from generator.render.convert.isolation import make_folder, scratch_base
 from generator.render.convert.worker import OverflowedError, SofficeWorker, WorkerFailedError
 from generator.render.fonts import FONTCONFIG_FILE
 
@@ -28,6 +33,8 @@ DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_JOBS = 500
 DEFAULT_START_TIMEOUT = 60.0
+#: Starts of a process for one job before LibreOffice counts as unavailable.
+START_ATTEMPTS = 3
 INSTALL_HINT = (
     "LibreOffice is needed: apt-get install libreoffice-writer-nogui python3-uno, and run "
     "from the .venv that `make setup` builds on Debian's /usr/bin/python3"
@@ -70,8 +77,9 @@ class LibreOfficePool:
         self.config = config or PoolConfig()
         if shutil.which(self.config.soffice) is None:
             raise ConverterUnavailableError(f"soffice was not found. {INSTALL_HINT}")
-        base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
-        self._dir = Path(tempfile.mkdtemp(prefix="hdg-lo-", dir=base))
+        # 0700, removed on close or at exit; a killed pool's by the next pool to start
+        self._dir = make_folder(scratch_base())
+        self._remove_dir = weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)
         self.stats = PoolStats()
         self._idle: queue.Queue[SofficeWorker] = queue.Queue()
         self._workers = [
@@ -132,9 +140,7 @@ class LibreOfficePool:
         last: WorkerFailedError | None = None
         for _attempt in range(2):
             try:
-                if not worker.running:
-                    worker.start(self.config.start_timeout)
-                    self.stats.bump("restarts")
+                self._ensure_running(worker)
                 result = job(worker)
             except OverflowedError as overflow:
                 raise ConversionError(
@@ -156,6 +162,26 @@ class LibreOfficePool:
             )
         raise ConversionError(f"LibreOffice failed twice: {last}")
 
+    def _ensure_running(self, worker: SofficeWorker) -> None:
+        """Start ``worker`` if it is not running, trying up to ``START_ATTEMPTS`` times: a
+        start that fails is no attempt of the job's."""
+        reason: WorkerFailedError | None = None
+        for _start in range(START_ATTEMPTS):
+            if worker.running:
+                return
+            try:
+                worker.start(self.config.start_timeout)
+            except WorkerFailedError as failure:
+                self.stats.bump("failures")
+                worker.kill()
+                reason = failure
+                continue
+            self.stats.bump("restarts")
+            return
+        raise ConverterUnavailableError(
+            f"LibreOffice did not start, {START_ATTEMPTS} times over: {reason}"
+        )
+
     def healthy(self) -> bool:
         """Whether every process answers over UNO (an idle one is asked; a busy one counts)."""
         return any(w.running for w in self._workers) and all(
@@ -168,7 +194,7 @@ class LibreOfficePool:
         self._closed = True
         for worker in self._workers:
             worker.stop()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._remove_dir()
 
     def __enter__(self) -> LibreOfficePool:
         return self

@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from generator.render.convert.isolation import private_folder, write_private
+
 #: (configuration group, property, value): oor paths under /org.openoffice.Office.Common.
 CACHE_LIMITS: tuple[tuple[str, str, int], ...] = (
     ("Cache/Font", "GlyphsCacheSize", 1_000_000),  # bytes (default 20,000,000)
@@ -44,5 +46,6 @@ def prepare(profile: Path) -> None:
     settings = profile / "user" / "registrymodifications.xcu"
     if settings.exists():
         return
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(registry_modifications(), encoding="utf-8")
+    private_folder(profile)
+    private_folder(settings.parent)
+    write_private(settings, registry_modifications().encode())

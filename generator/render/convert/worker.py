@@ -3,6 +3,12 @@
 The agent runs on Debian's /usr/bin/python3, where the ``uno`` module imports (the
 project's virtual environment is built on that interpreter for this reason). This process
 speaks to it in JSON lines and never loads UNO itself.
+
+The agent starts soffice itself, in the process group it leads, and ends that group when
+soffice ends or when this process does (the agent holds the read end of a pipe whose only
+writer is here: it reads end-of-file once this process is gone, even killed with SIGKILL).
+PR_SET_PDEATHSIG would not do: it fires when the spawning *thread* ends (pools are started
+from short-lived threads), and soffice.bin is a child of oosplash, which sets none for it.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from generator.render.convert import profile
+from generator.render.convert.isolation import child_environment, prepare_home, write_private
 
 _PIPE_NUMBERS = itertools.count(1)
 _AGENT = Path(__file__).with_name("agent.py")
-#: How long a health check waits for an idle process to answer.
-_PING_TIMEOUT = 5.0
+_PING_TIMEOUT = 5.0  # how long a health check waits for an idle process to answer
+_STILL_RUNNING = os.WEXITED | os.WNOHANG | os.WNOWAIT  # waitid: ended? (reaped by ``kill``)
 
 
 class WorkerFailedError(Exception):
@@ -49,8 +56,8 @@ class SofficeWorker:
         self.soffice = soffice
         self.fontconfig_file = fontconfig_file
         self.jobs = 0
-        self._process: subprocess.Popen[bytes] | None = None
-        self._agent: subprocess.Popen[bytes] | None = None
+        self._agent: subprocess.Popen[bytes] | None = None  # leads the group soffice is in
+        self._lifeline: int | None = None  # the write end of the agent's lifeline
         # One request at a time on the agent's pipes (a health check may come from another
         # thread while the pool hands this process a job).
         self._talk = threading.Lock()
@@ -62,38 +69,38 @@ class SofficeWorker:
 
     @property
     def running(self) -> bool:
-        return all(p is not None and p.poll() is None for p in (self._process, self._agent))
+        """Whether the agent lives (it ends with its soffice). Asked without reaping it, so
+        that its pid, the group's id, is never reused before ``kill`` signals the group."""
+        agent = self._agent
+        with contextlib.suppress(ChildProcessError):
+            if agent is not None and agent.returncode is None:
+                return os.waitid(os.P_PID, agent.pid, _STILL_RUNNING) is None
+        return False
 
     def start(self, timeout: float) -> None:
         self.kill()
-        self.home.mkdir(parents=True, exist_ok=True)
+        prepare_home(self.home, self.fontconfig_file)
         profile.prepare(self.home / "profile")
         # Unique per process start: two pools of one Python process must never share a pipe,
         # or one would talk to the other's soffice.
         pipe = f"hdg-{os.getpid()}-{next(_PIPE_NUMBERS)}"
-        env = dict(
-            os.environ,
-            FONTCONFIG_FILE=str(self.fontconfig_file),
-            SAL_USE_VCLPLUGIN="svp",
-            HOME=str(self.home),
-            XDG_CACHE_HOME=str(self.home / "cache"),
-            LC_ALL="C.UTF-8",
-        )
-        args = [
+        soffice = [
             self.soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
             "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
             f"-env:UserInstallation={(self.home / 'profile').as_uri()}",
         ]  # fmt: skip
-        with (self.home / "soffice.log").open("ab") as log:
-            self._process = subprocess.Popen(
-                args, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )  # fmt: skip
-            self._agent = subprocess.Popen(
-                [sys.executable, "-I", str(_AGENT), pipe, str(timeout)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                start_new_session=True,
-            )  # fmt: skip
+        lifeline, self._lifeline = os.pipe()
+        try:  # umask 077: what soffice writes (PDFs, its profile, temp files) is owner-only
+            with open(self.home / "soffice.log", "ab", opener=_owner_only) as log:
+                self._agent = subprocess.Popen(
+                    [sys.executable, "-I", str(_AGENT), pipe, str(timeout), str(lifeline),
+                     *soffice],
+                    env=child_environment(self.home, self.fontconfig_file),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                    pass_fds=(lifeline,), start_new_session=True, umask=0o077,
+                )  # fmt: skip
+        finally:
+            os.close(lifeline)
         self._call(None, timeout + 5.0, starting=True)
         self.jobs = 0
 
@@ -141,13 +148,16 @@ class SofficeWorker:
         A range's PDF carries only the glyphs of its own pages (fonts are subset per export),
         so it is byte for byte what converting that part alone would give."""
         source = self.home / "in.docx"
-        source.write_bytes(docx)
         targets = [self.home / f"out-{n}.pdf" for n in range(len(ranges))]
-        self.export(source, timeout, ranges, targets)
         try:
+            write_private(source, docx)
+            self.export(source, timeout, ranges, targets)
             return [target.read_bytes() for target in targets]
         except OSError as exc:
             raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
+        finally:  # a member's document stays no longer than its conversion
+            for path in (source, *targets):
+                path.unlink(missing_ok=True)
 
     def convert_file(self, source: str, timeout: float, target: Path) -> BinaryIO:
         """The whole PDF of the DOCX file ``source``, written at ``target`` and handed back
@@ -158,11 +168,10 @@ class SofficeWorker:
             file = target.open("rb")
         except OSError as exc:
             raise WorkerFailedError(f"LibreOffice wrote no PDF: {exc.strerror}") from None
-        try:
+        with contextlib.ExitStack() as on_error:
+            on_error.callback(file.close)
             target.unlink()
-        except BaseException:
-            file.close()
-            raise
+            on_error.pop_all()
         return file
 
     def export(
@@ -179,12 +188,15 @@ class SofficeWorker:
             "targets": [os.path.abspath(t) for t in targets],
             "ranges": list(ranges),
         }
-        with self._talk:
-            answer = self._call(request, timeout)
-        if "overflow" in answer:
+        try:
+            with self._talk:
+                answer = self._call(request, timeout)
+            if "overflow" in answer:
+                raise OverflowedError(str(answer["overflow"]))
+        except BaseException:  # nothing half written is left in the run's folder
             for target in targets:
                 target.unlink(missing_ok=True)
-            raise OverflowedError(str(answer["overflow"]))
+            raise
         self.jobs += 1
 
     def answers(self) -> bool:
@@ -204,24 +216,32 @@ class SofficeWorker:
         if self.running:
             with contextlib.suppress(WorkerFailedError, subprocess.TimeoutExpired), self._talk:
                 self._call({"op": "terminate"}, 10.0)
-                assert self._process is not None
-                self._process.wait(timeout=10)
+                assert self._agent is not None
+                self._agent.wait(timeout=15)  # the agent ends once its soffice has
         self.kill()
 
     def kill(self) -> None:
         self._signal_kill()
-        processes, self._process, self._agent = (self._process, self._agent), None, None
-        for process in processes:
-            if process is not None:
-                process.wait()
-                for stream in (process.stdin, process.stdout):
-                    _close(stream)
+        agent, self._agent = self._agent, None
+        if agent is not None:
+            agent.wait()
+            for stream in (agent.stdin, agent.stdout):
+                _close(stream)
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
 
     def _signal_kill(self) -> None:
-        for process in (self._process, self._agent):
-            if process is not None and process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+        """SIGKILL the agent's group: the agent, oosplash and soffice.bin. The agent is not
+        reaped before this, so its pid, which names the group, is not anyone else's yet."""
+        agent = self._agent
+        if agent is not None and agent.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(agent.pid, signal.SIGKILL)
+
+
+def _owner_only(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
 
 
 def _close(stream: IO[bytes] | None) -> None:
