@@ -6,6 +6,7 @@ else looks at the record: it never reaches a model, a log, an error or an output
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -59,6 +60,24 @@ COLUMNS: tuple[str, ...] = (
 DISCARDED = frozenset({"my_number"})
 
 
+def _fold(name: str) -> str:
+    """NFKC, lower case, letters and digits only: ``My_Number ``, ``my-number`` and
+    ``ﾏｲﾅﾝﾊﾞｰ`` fold to ``mynumber`` and ``マイナンバー``."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name).lower() if c.isalnum())
+
+
+_MY_NUMBER_WORDS = frozenset(
+    {"mynumber", "individualnumber", "個人番号", "マイナンバー"} | {_fold(n) for n in DISCARDED}
+)
+
+
+def means_my_number(name: str) -> bool:
+    """Whether a column or key name means the individual number (個人番号): its folded
+    form contains one of the words (``my_number_2`` too: better dropped than stored)."""
+    folded = _fold(name)
+    return any(word in folded for word in _MY_NUMBER_WORDS)
+
+
 class RecordIn(BaseModel):
     """One flat input record, each column normalised and checked on its own."""
 
@@ -96,7 +115,7 @@ def _present(raw: Mapping[str, object]) -> dict[str, object]:
     """The columns that hold a value; blank cells count as absent."""
     kept: dict[str, object] = {}
     for key, value in raw.items():
-        if key in DISCARDED or value is None:
+        if means_my_number(key) or value is None:
             continue
         if isinstance(value, str) and not value.strip(" \t\r\n\u3000"):
             continue

@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -26,7 +25,7 @@ from typing import BinaryIO, TextIO
 from generator.errors import DataError
 from generator.outputs import private_text
 from generator.records.reader import _SNIFF_BYTES, FILE, detect_encoding
-from generator.records.schema import DISCARDED
+from generator.records.schema import means_my_number
 
 #: The names an upload is stored under: the bulk reader tells the format by the suffix.
 JSONL_NAME, CSV_NAME = "input.jsonl", "input.csv"
@@ -34,24 +33,6 @@ JSON_FIELD = "(json)"
 
 # A lone CR ends a line too, as in a text file opened with newline="".
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
-
-
-def _fold(name: str) -> str:
-    """NFKC, lower case, letters and digits only: ``My_Number ``, ``my-number`` and
-    ``ﾏｲﾅﾝﾊﾞｰ`` fold to ``mynumber`` and ``マイナンバー``."""
-    return "".join(c for c in unicodedata.normalize("NFKC", name).lower() if c.isalnum())
-
-
-_MY_NUMBER_WORDS = frozenset(
-    {"mynumber", "individualnumber", "個人番号", "マイナンバー"} | {_fold(n) for n in DISCARDED}
-)
-
-
-def means_my_number(name: str) -> bool:
-    """Whether a column or key name means the individual number (個人番号): its folded
-    form contains one of the words (``my_number_2`` too: better dropped than stored)."""
-    folded = _fold(name)
-    return any(word in folded for word in _MY_NUMBER_WORDS)
 
 
 def scrub_upload(source: BinaryIO, folder: Path) -> Path:
