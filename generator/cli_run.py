@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from generator.cli_options import FILE, ISO_DATE, KEYS_OPTION, key_ring, reports_errors
 from generator.memory import settle
@@ -36,7 +38,10 @@ from generator.profiles import load_profile
     "--broker",
     default=None,
     metavar="URL",
-    help="Render on Celery workers (python -m generator worker) through this Redis broker.",
+    envvar="GENERATOR_BROKER_URL",
+    show_envvar=True,
+    help="Render on Celery workers (python -m generator worker) through this Redis broker. "
+    "A URL with a password belongs in the environment: a command line is public in ps.",
 )
 @KEYS_OPTION
 @reports_errors
@@ -93,6 +98,13 @@ def run_command(
 
         batches = None
         if broker is not None:
+            source = click.get_current_context().get_parameter_source("broker")
+            if source is ParameterSource.COMMANDLINE and urlsplit(broker).password:
+                click.echo(
+                    "warning: the broker's password is on the command line, where any user's "
+                    "ps shows it; set GENERATOR_BROKER_URL instead",
+                    err=True,
+                )
             # Only now: the service's settings bring FastAPI and Celery (~20 MB resident).
             from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
             from generator.distributed import CeleryBatches

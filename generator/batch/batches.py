@@ -20,6 +20,9 @@ from generator.outputs import inside, private_binary
 from generator.render.convert.base import Converter
 from generator.render.pipeline import Renderer
 
+#: How often a batch whose conversion failed is rendered whole before each delivery alone.
+BATCH_ATTEMPTS = 3
+
 #: A delivery rendered, or the delivery and why it could not be.
 Rendered = DeliveryOutput | tuple[DeliveryPlan, str]
 
@@ -144,7 +147,11 @@ def _render(
     *,
     alone: bool,
 ) -> list[Rendered]:
-    """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other."""
+    """A batch; when it fails as a whole, each delivery alone, so one bad one loses no other.
+
+    A conversion that failed is first tried again as the same batch: its chunks, and so its
+    deliveries' bytes, are then those of an unbroken run. Alone, a delivery's documents are
+    chunked with other neighbours and its fonts subset differently."""
 
     def batch(deliveries: list[DeliveryPlan]) -> list[DeliveryOutput]:
         return render_batch(
@@ -160,6 +167,13 @@ def _render(
             run=config.kind,
         )
 
+    for _ in range(BATCH_ATTEMPTS - 1):
+        try:
+            return list(batch(plans))
+        except ConversionError:
+            continue  # soffice died again in a job its pool had retried: the same batch again
+        except TemplateError:
+            break
     try:
         return list(batch(plans))
     except (ConversionError, TemplateError):

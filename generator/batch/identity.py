@@ -8,15 +8,20 @@ import json
 from pathlib import Path
 
 from generator.batch.config import RunConfig
-from generator.errors import OutputError
+from generator.errors import DataError, OutputError
+from generator.records.reader import FILE
 
 
 def fingerprint(config: RunConfig) -> str:
     """What makes two runs the same run: input bytes, profile, issue date, kind."""
     digest = hashlib.sha256()
-    with Path(config.input).open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
+    source = Path(config.input)
+    try:
+        with source.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:  # the run's first read of it: the reader's error, not a traceback
+        raise DataError(source.name, FILE, f"cannot be read: {exc.strerror}") from None
     digest.update(config.profile.model_dump_json().encode())
     digest.update(
         f"|{config.issue_date.isoformat()}|{config.kind.value}"

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from tests.conftest import KEYS_FILE, PROFILES, ROOT
+from tests.integration.converter_processes import of_pool, wait_for
 
 API_KEY = "service-test-key-0123456789"
 
@@ -60,12 +61,12 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 90)
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL a process, its session, and its LibreOffice processes (own sessions; their
-    pipes name the pid)."""
+    """SIGKILL a process and its session; its LibreOffice processes must end by themselves
+    (their agents see the pipe from the dead process close)."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    subprocess.run(["pkill", "-9", "-f", f"name=hdg-{process.pid}-"], check=False)
+    wait_for(lambda: not of_pool(process.pid), f"converter processes outlived {process.pid}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

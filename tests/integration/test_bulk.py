@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from fixtures.generate import encodable, members, write
 from generator.render.pdf import unembedded_fonts
 from tests.conftest import KEYS_FILE, PROFILES, ROOT
+from tests.integration.converter_processes import of_pool, wait_for
 
 pytestmark = pytest.mark.libreoffice
 
@@ -124,8 +125,8 @@ def test_a_killed_run_resumes_to_the_same_bytes(
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    # Its LibreOffice processes live in sessions of their own; their pipes name the dead pid.
-    subprocess.run(["pkill", "-9", "-f", f"name=hdg-{process.pid}-"], check=False)
+    # Its LibreOffice processes end with it, on their own.
+    wait_for(lambda: not of_pool(process.pid), "converter processes outlived the run")
     assert (out / ".work").exists()
     assert not (out / "manifest.json").exists()
     refused = subprocess.run(

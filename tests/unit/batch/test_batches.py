@@ -1,18 +1,22 @@
-"""batch/batches.py: a large employer's members decided as they are read, the same as held."""
+"""batch/batches.py: a large employer's members decided as they are read, the same as held;
+a batch whose conversion died rendered again whole."""
 
 from __future__ import annotations
 
 import dataclasses
 import gc
+from pathlib import Path
 
 import pytest
 
-from generator.batch import RunConfig
-from generator.batch.batches import DecidedMembers
+from fixtures.generate import members, write
+from generator.batch import RunConfig, run
+from generator.batch.batches import BATCH_ATTEMPTS, DecidedMembers
 from generator.batch.plan import Planned
 from generator.domain.models import Member
-from generator.errors import DataError
+from generator.errors import ConversionError, DataError
 from generator.records import read_records
+from generator.render.convert.base import FakeConverter
 
 
 def _rows(config: RunConfig) -> list[tuple[int, str]]:
@@ -42,3 +46,49 @@ def test_members_beyond_a_round_are_decided_when_read_and_the_same(
     assert list(lazy) == list(held)
     assert lazy[2:5] == held[2:5]
     assert lazy[-1] == held[-1]
+
+
+class _Dying(FakeConverter):
+    """soffice dying in the first ``deaths`` conversions, as its pool reports a job that
+    failed twice: the run must still give an unbroken run's bytes."""
+
+    def __init__(self, deaths: int) -> None:
+        super().__init__()
+        self.deaths = deaths
+
+    def convert(self, docx: bytes) -> bytes:
+        if self.deaths:
+            self.deaths -= 1
+            self.calls += 1
+            raise ConversionError("LibreOffice died twice in this job")
+        return super().convert(docx)
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "deliveries").iterdir())}
+
+
+@pytest.mark.parametrize("deaths", [1, BATCH_ATTEMPTS - 1])
+def test_a_batch_whose_conversion_died_is_rendered_again_whole(
+    config: RunConfig, tmp_path: Path, deaths: int
+) -> None:
+    small = tmp_path / "members.csv"
+    write(members(24, seed=3), small, "utf-8")
+    config = dataclasses.replace(config, input=small, workers=1, batch_members=200)
+    unbroken, dying = FakeConverter(), _Dying(deaths)
+    run(dataclasses.replace(config, out=tmp_path / "unbroken"), converter=unbroken)
+    run(config, converter=dying)
+    assert _outputs(config.out) == _outputs(tmp_path / "unbroken")
+    # Each death cost one conversion, then the batch's own: no delivery was rendered alone.
+    assert dying.calls == unbroken.calls + deaths
+
+
+def test_a_batch_that_keeps_dying_is_rendered_delivery_by_delivery(
+    config: RunConfig, tmp_path: Path
+) -> None:
+    small = tmp_path / "members.csv"
+    write(members(24, seed=3), small, "utf-8")
+    config = dataclasses.replace(config, input=small, workers=1, batch_members=200)
+    counts = run(config, converter=_Dying(BATCH_ATTEMPTS))
+    assert counts["errors"] == 0
+    assert counts["delivered"] + counts["without_documents"] == counts["records"]

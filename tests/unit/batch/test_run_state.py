@@ -67,6 +67,17 @@ def test_an_input_refused_before_any_member_leaves_nothing(
     assert not config.out.exists()
 
 
+@pytest.mark.parametrize("make", [lambda path: None, lambda path: path.mkdir()])
+def test_an_input_that_cannot_be_read_is_a_data_error_naming_the_file(
+    config: RunConfig, tmp_path: Path, make
+) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "members.csv"  # gone since the command line checked it, or a folder
+    make(missing)
+    with pytest.raises(DataError, match=r"members\.csv.*cannot be read"):
+        run(dataclasses.replace(config, input=missing), converter=FakeConverter())
+    assert not config.out.exists()
+
+
 def test_a_refused_run_leaves_a_folder_it_did_not_make(config: RunConfig) -> None:
     config.out.mkdir()
     with pytest.raises(ProfileError):
