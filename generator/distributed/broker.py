@@ -10,6 +10,7 @@ error at once: Celery would retry it a hundred times, and retrying cannot help.
 from __future__ import annotations
 
 import ssl
+import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from celery import Celery
@@ -101,3 +102,20 @@ def check(app: Celery, *, wait: bool = False) -> None:
         if wait and not refused(error):
             return
         raise failure(url, error) from None
+
+
+def instance(app: Celery, *, patience: float) -> str:
+    """Which redis-server answers (its INFO ``run_id``, new at every start): a restart
+    empties a broker that saves nothing, and with it the batches still queued. A broker
+    away longer than ``patience`` seconds is a DistributedError; the run resumes later."""
+    url = str(app.conf.broker_url)
+    options = {"socket_timeout": CHECK_TIMEOUT, "socket_connect_timeout": CHECK_TIMEOUT}
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with app.connection_for_write(transport_options=options) as connection:
+                return str(connection.default_channel.client.info("server")["run_id"])
+        except Exception as error:  # kombu, redis and ssl each have their own
+            if refused(error) or time.monotonic() > deadline:
+                raise failure(url, error) from None
+            time.sleep(1.0)

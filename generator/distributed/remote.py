@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from celery import Celery
+from celery.exceptions import TimeoutError as ResultTimeout
+from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from generator.batch.batches import PlanRow, Rendered
 from generator.batch.config import RunConfig
-from generator.distributed.broker import check, failure
+from generator.distributed.broker import check, failure, instance
 from generator.distributed.results import accept
 from generator.distributed.tasks import TASK, config_payload, make_app
+from generator.errors import DistributedError
+
+#: Seconds between looks at the broker while a batch is out: has it restarted?
+POLL = 5.0
+#: Seconds a broker may be away (restarting, a network blip) before the run stops.
+PATIENCE = 120.0
 
 
 def message(rows: Sequence[PlanRow]) -> list[list[Any]]:
@@ -22,7 +33,11 @@ def message(rows: Sequence[PlanRow]) -> list[list[Any]]:
 
 
 class CeleryBatches:
-    """Pass 2 over Celery: ``slots`` batches in flight, each rendered by some worker."""
+    """Pass 2 over Celery: ``slots`` batches in flight, each rendered by some worker.
+
+    A batch is sent again when the broker restarted while it was out: the restart lost it
+    if it was still queued, and its first answer, should one still come, is not waited for.
+    Only the coordinator writes files, so a batch rendered twice is written once."""
 
     def __init__(self, app: Celery, *, slots: int, timeout: float | None = None) -> None:
         self.app = app
@@ -43,15 +58,34 @@ class CeleryBatches:
     def _remote(self, config: RunConfig, rows: Sequence[PlanRow]) -> object:
         """The batch sent to some worker; its answer as received, not yet trusted."""
         self._check()
-        try:
-            result = self.app.send_task(TASK, args=[config_payload(config), message(rows)])
-        except OperationalError as error:
-            raise failure(str(self.app.conf.broker_url), error) from None
-        try:
-            answer: object = result.get(timeout=self.timeout, propagate=True)
-        finally:
-            result.forget()  # the PDFs must not linger in Redis
-        return answer
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        while True:
+            broker = instance(self.app, patience=PATIENCE)
+            try:
+                result = self.app.send_task(TASK, args=[config_payload(config), message(rows)])
+            except OperationalError as error:
+                raise failure(str(self.app.conf.broker_url), error) from None
+            try:
+                answered, answer = self._wait(result, broker, deadline)
+            finally:
+                with contextlib.suppress(Exception):  # a broker away keeps nothing anyway
+                    result.forget()  # the PDFs must not linger in Redis
+            if answered:
+                return answer
+
+    def _wait(
+        self, result: AsyncResult, broker: str, deadline: float | None
+    ) -> tuple[bool, object]:
+        """(True, the answer), or (False, None) once the broker restarted under it."""
+        while True:
+            try:
+                return True, result.get(timeout=POLL, propagate=True)
+            except (ResultTimeout, RedisConnectionError, OperationalError):
+                pass
+            if deadline is not None and time.monotonic() > deadline:
+                raise DistributedError(f"no worker answered within {self.timeout:.0f} s")
+            if instance(self.app, patience=PATIENCE) != broker:
+                return False, None
 
     def _check(self) -> None:
         """The broker's first use checks it: a refused password fails the run at once

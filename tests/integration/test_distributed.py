@@ -3,6 +3,7 @@ processes, real LibreOffice."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import threading
@@ -224,3 +225,46 @@ def test_a_plain_client_on_the_tls_port_is_refused(tls_broker: tuple[str, Path])
     ) as error:
         check(make_app(plain, VISIBILITY))
     assert PASSWORD not in str(error.value)
+
+
+def test_a_broker_restarted_mid_run_loses_and_duplicates_nothing(
+    local: dict[str, bytes], tmp_path: Path
+) -> None:
+    """redis-server restarted (nothing saved) while batches are queued and in flight: the
+    run ends, every delivery once, with a local run's bytes, or with a DistributedError
+    that ``--resume`` completes."""
+    port = free_port()
+    url = f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
+    redis = redis_server(port, tmp_path, password=PASSWORD)
+    workers = _workers(url, tmp_path)
+    out = tmp_path / "out"
+    failure: list[BaseException] = []
+
+    def coordinate() -> None:
+        try:
+            # One batch more than the workers take: it waits in the queue the restart empties.
+            run(_config(out), batches=CeleryBatches(make_app(url, VISIBILITY), slots=3))
+        except BaseException as error:  # the assertions below report it
+            failure.append(error)
+
+    coordinator = threading.Thread(target=coordinate)
+    coordinator.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "deliveries").glob("*.pdf")):  # some batches done, more queued
+            assert time.monotonic() < deadline, "no batch was done"
+            time.sleep(0.02)
+        stop(redis)
+        redis = redis_server(port, tmp_path, password=PASSWORD)
+        coordinator.join(timeout=240)
+        assert not coordinator.is_alive(), "the run hangs on batches the broker lost"
+        if failure:
+            assert isinstance(failure[0], DistributedError), failure
+            assert PASSWORD not in str(failure[0])
+            resumed = dataclasses.replace(_config(out), resume=True)
+            run(resumed, batches=CeleryBatches(make_app(url, VISIBILITY), slots=2))
+    finally:
+        for process, _ in workers:
+            stop(process)  # type: ignore[arg-type]
+        stop(redis)
+    assert _outputs(out) == local
