@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from click.core import ParameterSource
 
 from generator.cli_options import FILE, ISO_DATE, KEYS_OPTION, key_ring, reports_errors
 from generator.memory import settle
@@ -38,10 +38,15 @@ from generator.profiles import load_profile
     "--broker",
     default=None,
     metavar="URL",
-    envvar="GENERATOR_BROKER_URL",
-    show_envvar=True,
     help="Render on Celery workers (python -m generator worker) through this Redis broker. "
-    "A URL with a password belongs in the environment: a command line is public in ps.",
+    "A URL with a password belongs in GENERATOR_BROKER_URL (see --distributed): a command "
+    "line is public in ps.",
+)
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Render on Celery workers through the broker GENERATOR_BROKER_URL names, as the "
+    "workers' own setting does.",
 )
 @KEYS_OPTION
 @reports_errors
@@ -55,6 +60,7 @@ def run_command(
     resume: bool,
     check_print: bool,
     broker: str | None,
+    distributed: bool,
     keys_path: Path | None,
 ) -> None:
     """Bulk run: one PDF per delivery in OUT/deliveries, manifest.json and errors.csv."""
@@ -97,9 +103,9 @@ def run_command(
             bar.update(task, completed=done, total=total, rate=rate, refresh=True)
 
         batches = None
+        broker = _broker(broker, distributed=distributed)
         if broker is not None:
-            source = click.get_current_context().get_parameter_source("broker")
-            if source is ParameterSource.COMMANDLINE and urlsplit(broker).password:
+            if not distributed and urlsplit(broker).password:
                 click.echo(
                     "warning: the broker's password is on the command line, where any user's "
                     "ps shows it; set GENERATOR_BROKER_URL instead",
@@ -121,3 +127,17 @@ def run_command(
     )
     if "preflight_violations" in counts:
         click.echo(f"preflight: {counts['preflight_violations']} violation(s), in manifest.json")
+
+
+def _broker(option: str | None, *, distributed: bool) -> str | None:
+    """The broker's URL: ``--broker``'s, or with ``--distributed`` the environment's. Never
+    taken from the environment unasked: a worker's setting in an operator's shell would
+    send a local run to the broker."""
+    if not distributed:
+        return option
+    if option is not None:
+        raise click.UsageError("--broker and --distributed: give one")
+    url = os.environ.get("GENERATOR_BROKER_URL")
+    if not url:
+        raise click.UsageError("--distributed needs GENERATOR_BROKER_URL")
+    return url

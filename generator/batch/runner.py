@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
@@ -178,6 +179,40 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
         progress(total_pages, total_pages)
 
 
+def _unwritable(config: RunConfig, exc: BaseException) -> str:
+    """What a failed write in the run's folder says: the cause, never a traceback."""
+    if isinstance(exc, OutputError):
+        return str(exc)
+    why = exc.strerror if isinstance(exc, OSError) else str(exc)  # SQLite: "disk is full"
+    return f"cannot write in {config.out}: {why}"
+
+
+def _claim(config: RunConfig, store: Store, stamp: str) -> None:
+    """The state is this run's: new, or an interrupted run of the same input and settings."""
+    known = store.get("fingerprint")
+    if known is not None and known != f'"{stamp}"':
+        raise OutputError(
+            f"{config.out} holds a run of other input or settings; --resume needs the same"
+        )
+    store.put("fingerprint", stamp)
+
+
+def _plan(config: RunConfig, store: Store, *, local: bool) -> LibreOfficePool | None:
+    """Pass 1; a local run's LibreOffice starts (seconds) meanwhile, and is returned."""
+    if not local:
+        plan(config, store)
+        return None
+    with ThreadPoolExecutor(max_workers=1) as starter:
+        starting = starter.submit(LibreOfficePool, PoolConfig(workers=config.workers))
+        try:
+            plan(config, store)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                starting.result().close()
+            raise
+    return starting.result()
+
+
 def run(
     config: RunConfig,
     *,
@@ -188,47 +223,41 @@ def run(
     """A whole bulk run; returns its counts. Resumable with ``config.resume``.
 
     Batches render through ``batches`` (Celery workers, say) when given, else through
-    ``converter``, else through a LibreOffice pool of ``config.workers`` started here."""
+    ``converter``, else through a LibreOffice pool of ``config.workers`` started here.
+    A full or unwritable folder stops it with an OutputError; once planned, the state stays
+    for ``--resume``, and before that nothing of it is left."""
     check_issue_date(config.profile, config.issue_date)  # the whole run's input, before any file
     stamp = fingerprint(config)
     check_folder(config, stamp)
     made = not config.out.exists()
-    store = Store(config.work_dir)
-    unplanned = False
+    store: Store | None = None
+    ours = not config.work_dir.exists()  # a state this call makes is its own to discard
+    planned = False
+    local = batches is None and converter is None
     try:
-        known = store.get("fingerprint")
-        if known is not None and known != f'"{stamp}"':
-            raise OutputError(
-                f"{config.out} holds a run of other input or settings; --resume needs the same"
-            )
-        store.put("fingerprint", stamp)
-        # LibreOffice starts (seconds) while the records are planned.
-        local = batches is None and converter is None
-        with ThreadPoolExecutor(max_workers=1) as starter:
-            pool_config = PoolConfig(workers=config.workers)
-            starting = starter.submit(LibreOfficePool, pool_config) if local else None
-            try:
-                plan(config, store)
-            except BaseException:
-                unplanned = True
-                if starting is not None:
-                    with contextlib.suppress(Exception):
-                        starting.result().close()
-                raise
+        store = Store(config.work_dir)
+        _claim(config, store, stamp)
+        ours = True
+        pool = _plan(config, store, local=local)
+        planned = True
         if batches is None:
-            active = starting.result() if starting is not None else converter
+            active = pool or converter
             assert active is not None
             batches = LocalBatches(config, active, own=local)
         try:
             execute(config, store, batches, progress)
+            write_errors(config, store)
+            totals = write_manifest(config, store, stamp)
         finally:
             if local:
                 batches.close()
-        write_errors(config, store)
-        totals = write_manifest(config, store, stamp)
+    except (OutputError, OSError, sqlite3.OperationalError) as exc:  # full, read-only, gone
+        resume = "; once that is fixed, --resume continues the run" if planned else ""
+        raise OutputError(f"{_unwritable(config, exc)}{resume}") from None
     finally:
-        store.close()
-        if unplanned:  # the input refused while it was read: no state, nothing to resume
+        if store is not None:
+            store.close()
+        if ours and not planned:  # refused while the input was read: nothing to resume
             discard(config.work_dir, config.out if made else None)
     shutil.rmtree(config.work_dir)  # the state holds personal data: gone once the run is whole
     return totals

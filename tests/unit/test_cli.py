@@ -152,16 +152,28 @@ def test_templates_check() -> None:
 @pytest.mark.parametrize("where", ["command line", "environment"])
 def test_the_broker_s_password_belongs_in_the_environment(where: str, tmp_path: Path) -> None:
     """A password given with ``--broker`` is public in ps: the run warns and says where it
-    belongs; from GENERATOR_BROKER_URL it is taken without a word. Neither shows it."""
+    belongs; ``--distributed`` takes GENERATOR_BROKER_URL without a word. Neither shows it."""
     url = "redis://:s3cret-pass@127.0.0.1:1/0"  # nothing listens on port 1
     args = ["run", str(SAMPLE / "bulk.csv"), "--profile", str(PROFILES / "kenpo-fy3.toml")]
     args += ["--issue-date", "2025-12-01", "--kind", "enrolment", "--out", str(tmp_path / "out")]
     args += ["--facility-keys", str(KEYS_FILE)]
     env = {"GENERATOR_BROKER_URL": url} if where == "environment" else {}
-    if where == "command line":
-        args += ["--broker", url]
+    args += ["--broker", url] if where == "command line" else ["--distributed"]
     result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 1, result.output
     assert "DistributedError: the broker redis://:***@127.0.0.1:1/0" in result.output
     assert ("GENERATOR_BROKER_URL instead" in result.output) is (where == "command line")
     assert "s3cret-pass" not in result.output
+
+
+def test_a_broker_in_the_environment_is_used_only_when_asked(tmp_path: Path) -> None:
+    """A worker's GENERATOR_BROKER_URL left in an operator's shell keeps a run local."""
+    args = ["run", str(SAMPLE / "bulk.csv"), "--profile", str(PROFILES / "kenpo-fy3.toml")]
+    args += ["--issue-date", "2025-12-01", "--kind", "enrolment", "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, [*args, "--distributed"], env={"GENERATOR_BROKER_URL": ""})
+    assert result.exit_code == 2
+    assert "--distributed needs GENERATOR_BROKER_URL" in result.output
+    both = [*args, "--distributed", "--broker", "redis://127.0.0.1:1/0"]
+    result = CliRunner().invoke(main, both, env={"GENERATOR_BROKER_URL": "redis://127.0.0.1:1/0"})
+    assert result.exit_code == 2
+    assert "give one" in result.output

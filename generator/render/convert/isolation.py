@@ -17,11 +17,15 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
+from generator.errors import OutputError
 from generator.outputs import DIR_MODE, FILE_MODE
 
 PREFIX = "hdg-lo-"
+#: What a folder must still take after a failed export for the document to be at fault.
+PROBE_BYTES = 1 << 20
 _OWNED = re.compile(rf"{PREFIX}(\d+)-")
 #: Variables passed on as they are: the search path, the locale, the time zone.
 _PASSED = frozenset({"PATH", "LANG", "LANGUAGE", "TZ"})
@@ -92,6 +96,24 @@ def write_private(path: Path, data: bytes) -> None:
     with os.fdopen(descriptor, "wb") as handle:
         os.fchmod(handle.fileno(), FILE_MODE)  # an existing file keeps its mode on O_CREAT
         handle.write(data)
+
+
+def refuses_writes(folder: Path) -> None:
+    """An OutputError when ``folder`` takes no more files (full, read-only, gone): LibreOffice
+    reports that as a failed export (an "Io Access" error), which a run would otherwise take
+    for the document's fault and put every record of the batch in errors.csv."""
+    probe = folder / f".probe-{os.getpid()}-{threading.get_ident()}"
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(bytes(PROBE_BYTES))
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {folder}: {exc.strerror}") from None
 
 
 def child_environment(home: Path, fontconfig_file: Path) -> dict[str, str]:

@@ -22,14 +22,21 @@ CACHE_LIMITS: tuple[tuple[str, str, int], ...] = (
     ("Cache/Font", "TextRunsCacheSize", 1_000),  # entries (default 100,000)
     ("Cache/GraphicManager", "GraphicMemoryLimit", 20_000_000),  # bytes (default 300 MB)
 )
+#: No ``.~lock.chunk-N.pdf#`` beside each export: one left by a failed write (a full disk)
+#: stayed in a run's state folder. Each worker writes a file of its own; nothing to lock.
+NO_LOCK_FILES: tuple[tuple[str, str, str], ...] = (
+    ("Misc", "UseDocumentOOoLockFile", "false"),
+    ("Misc", "UseDocumentSystemFileLocking", "false"),
+)
 
 
 def registry_modifications() -> str:
-    """The text of a ``registrymodifications.xcu`` that sets ``CACHE_LIMITS``."""
+    """The text of a ``registrymodifications.xcu`` that sets ``CACHE_LIMITS`` and
+    ``NO_LOCK_FILES``."""
     items = "".join(
         f"<item oor:path={quoteattr('/org.openoffice.Office.Common/' + group)}>"
         f'<prop oor:name={quoteattr(name)} oor:op="fuse"><value>{value}</value></prop></item>\n'
-        for group, name, value in CACHE_LIMITS
+        for group, name, value in (*CACHE_LIMITS, *NO_LOCK_FILES)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from generator.render.convert import profile
-from generator.render.convert.isolation import child_environment, prepare_home, write_private
+from generator.render.convert.isolation import (
+    child_environment,
+    prepare_home,
+    refuses_writes,
+    write_private,
+)
 
 _PIPE_NUMBERS = itertools.count(1)
 _AGENT = Path(__file__).with_name("agent.py")
@@ -193,9 +198,11 @@ class SofficeWorker:
                 answer = self._call(request, timeout)
             if "overflow" in answer:
                 raise OverflowedError(str(answer["overflow"]))
-        except BaseException:  # nothing half written is left in the run's folder
+        except BaseException as exc:  # nothing half written is left in the run's folder
             for target in targets:
                 target.unlink(missing_ok=True)
+            if isinstance(exc, WorkerFailedError) and not exc.timed_out:
+                refuses_writes(targets[0].parent)  # a full disk is not the document's fault
             raise
         self.jobs += 1
 

@@ -1,4 +1,4 @@
-"""The cache limits seeded into each soffice profile."""
+"""The cache limits and lock-file settings seeded into each soffice profile."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.render.convert.profile import CACHE_LIMITS, prepare, registry_modifications
+from generator.render.convert.profile import (
+    CACHE_LIMITS,
+    NO_LOCK_FILES,
+    prepare,
+    registry_modifications,
+)
 
 OOR = "{http://openoffice.org/2001/registry}"
 #: LibreOffice's own schema, where Debian installs it.
@@ -24,7 +29,7 @@ def test_each_limit_is_an_item_libreoffice_reads() -> None:
     }
     assert found == {
         (f"/org.openoffice.Office.Common/{group}", name, str(value))
-        for group, name, value in CACHE_LIMITS
+        for group, name, value in (*CACHE_LIMITS, *NO_LOCK_FILES)
     }
 
 
@@ -41,6 +46,21 @@ def test_each_limit_names_a_property_of_libreoffice_and_lowers_it(
     default = re.search(rf'<prop oor:name="{name}"[^>]*>\s*<value>(\d+)</value>', section)
     assert default is not None
     assert value < int(default.group(1))
+
+
+@pytest.mark.skipif(not MAIN_XCD.exists(), reason="LibreOffice is not installed here")
+@pytest.mark.parametrize(("group", "name", "value"), NO_LOCK_FILES)
+def test_each_lock_setting_names_a_boolean_of_libreoffice_that_is_on_by_default(
+    group: str, name: str, value: str
+) -> None:
+    schema = MAIN_XCD.read_text(encoding="utf-8")
+    section = schema[schema.index('oor:name="Common"') :]
+    section = section[section.index(f'<group oor:name="{group}">') :]
+    default = re.search(
+        rf'<prop oor:name="{name}" oor:type="xs:boolean"[^>]*>\s*<value>(\w+)</value>', section
+    )
+    assert default is not None
+    assert (default.group(1), value) == ("true", "false")
 
 
 def test_a_new_profile_is_seeded_and_an_existing_one_kept(tmp_path: Path) -> None:
