@@ -114,7 +114,10 @@ def instance(app: Celery, *, patience: float) -> str:
     while True:
         try:
             with app.connection_for_write(transport_options=options) as connection:
-                return str(connection.default_channel.client.info("server")["run_id"])
+                client = getattr(connection.default_channel, "client", None)
+                if client is None:  # an in-process transport (memory://): no server to restart
+                    return str(connection.transport_cls)
+                return str(client.info("server")["run_id"])
         except Exception as error:  # kombu, redis and ssl each have their own
             if refused(error) or time.monotonic() > deadline:
                 raise failure(url, error) from None

@@ -79,9 +79,16 @@ class CeleryBatches:
         """(True, the answer), or (False, None) once the broker restarted under it."""
         while True:
             try:
-                return True, result.get(timeout=POLL, propagate=True)
+                # Not propagated: the result store names the exception's class, and a rogue
+                # worker could name any one this process has imported (SystemExit, say).
+                answer = result.get(timeout=POLL, propagate=False)
             except (ResultTimeout, RedisConnectionError, OperationalError):
-                pass
+                answer = None
+            else:
+                if result.failed():
+                    name = type(answer).__name__ if isinstance(answer, BaseException) else "?"
+                    raise DistributedError(f"a worker failed its batch ({name})")
+                return True, answer
             if deadline is not None and time.monotonic() > deadline:
                 raise DistributedError(f"no worker answered within {self.timeout:.0f} s")
             if instance(self.app, patience=PATIENCE) != broker:

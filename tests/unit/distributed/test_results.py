@@ -203,3 +203,19 @@ def test_an_error_that_is_not_text_is_refused(honest: Rogue, config: RunConfig) 
     honest.forge = lambda answer: [{"ordinal": i["ordinal"], "error": {"a": 1}} for i in answer]
     with pytest.raises(DistributedError, match="its error is not text"):
         run(config, batches=_batches(honest))
+
+
+def test_a_worker_s_exception_stops_the_run_by_name_and_is_never_raised_here(
+    honest: Rogue, config: RunConfig
+) -> None:
+    """The result store names the exception's class; raising it here would let a rogue
+    worker raise any class this process has imported (SystemExit ends a service)."""
+
+    def fail(answer: Answer) -> Answer:
+        raise RuntimeError("record M007-0000001 had 山田 in it")
+
+    honest.forge = fail
+    with pytest.raises(DistributedError, match=r"a worker failed its batch \(RuntimeError\)") as e:
+        run(config, batches=_batches(honest))
+    assert "山田" not in str(e.value)
+    assert (config.out / ".work").is_dir()  # resumable once the worker is fixed
