@@ -9,7 +9,8 @@
     ├── ConversionError    LibreOffice failed (ConversionTimeoutError, ConverterUnavailableError)
     ├── QueueFullError     the service has more documents waiting than it takes (HTTP 429)
     ├── OutputError        an output could not be written
-    └── DistributedError   the broker refused us, or a worker's result was refused
+    ├── DistributedError   the broker refused us, or a worker's result was refused
+    └── TokenError         a facility token that does not verify, or unusable signing keys
 
 Adapters translate the tree in one place: the CLI prints ``Name: message`` and exits
 non-zero; the HTTP API maps it to JSON bodies.
@@ -77,3 +78,9 @@ class DistributedError(GeneratorError):
     """Distributed mode (分散実行) failed: the broker refused the connection (password,
     certificate) or cannot be reached, or a worker's result failed the coordinator's checks.
     Messages show the broker's URL with its password masked."""
+
+
+class TokenError(GeneratorError):
+    """A facility QR's token (施設利用トークン) that does not verify (forged, malformed, an
+    unknown key id), or a key ring that cannot be used. ``verify`` raises it for a token a
+    caller gave; the token's dates are checked apart (``TokenClaims.why_not_current``)."""

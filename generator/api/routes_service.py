@@ -13,8 +13,8 @@ from generator.api.metrics import registry_for
 from generator.api.routes_documents import ERRORS
 from generator.api.schemas import Health, TokenAnswer, TokenRequest
 from generator.api.service import Service, authorised, service_of
-from generator.domain.facility_token import TokenError, verify
-from generator.errors import ProfileError
+from generator.domain.facility_token import verify
+from generator.errors import ProfileError, TokenError
 
 router = APIRouter()
 

@@ -14,7 +14,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from generator.domain.facility_token import KeyRing, TokenError
+from generator.domain.facility_token import KeyRing
+from generator.errors import TokenError
 from generator.render.convert.libreoffice import DEFAULT_WORKERS
 
 DEFAULT_PORT = 8000

@@ -10,6 +10,7 @@ from generator.documents.common import Box, Context, document_name, era, insured
 from generator.documents.values import Fitted
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Membership
+from generator.domain.text import display_postcode
 from generator.facts import MemberFacts
 from generator.profiles import Profile
 
@@ -56,7 +57,7 @@ def _form(kind: DocumentKind, facts: MemberFacts, profile: Profile) -> FormConte
         insured_term=profile.wording.insured,
         employer_term=profile.wording.employer,
         insurer_name=insurer.name,
-        insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
+        insurer_postcode=display_postcode(insurer.postcode),
         insurer_address=insurer.address,
         insurer_phone=insurer.phone,
         insured_id=FORM_VALUE.fit(insured_id_text(member), "insured_number"),

@@ -11,6 +11,7 @@ from generator.documents.values import BarcodeImage, Fitted
 from generator.domain.barcode import barcode_symbols, bars
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import PostalAddress
+from generator.domain.text import display_postcode
 from generator.profiles import Profile
 from generator.selection import RunKind
 
@@ -148,7 +149,7 @@ def cover(  # noqa: PLR0917 - the letter's parts, each named at the call
         barcode=BarcodeImage(bars(symbols)) if symbols else "",
         issue_date=issue_date_text,
         insurer_name=insurer.name,
-        insurer_postcode=f"{insurer.postcode[:3]}-{insurer.postcode[3:]}",
+        insurer_postcode=display_postcode(insurer.postcode),
         insurer_address=insurer.address,
         insurer_phone=insurer.phone,
         title=f"{subject}の送付について（決定通知書）",

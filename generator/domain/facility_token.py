@@ -23,16 +23,14 @@ import struct
 from dataclasses import dataclass
 from datetime import date
 
+from generator.errors import TokenError
+
 VERSION = 1
 _PSEUDONYM_BYTES = 12
 _MAC_BYTES = 16
 _PAYLOAD = struct.Struct(">BII12s")
 _KID = re.compile(r"[A-Z0-9-]{1,16}")
 _MIN_KEY_BYTES = 16
-
-
-class TokenError(ValueError):
-    """A token that does not verify, or a key ring that cannot be used."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from generator.domain.kinds import DocumentKind
+from generator.domain.text import display_postcode
 
 #: The value of ``relationship`` for the insured person (被保険者) rather than a dependent.
 INSURED_RELATIONSHIP = "本人"
@@ -76,7 +77,7 @@ class PostalAddress(_Frozen):
     @property
     def postcode_display(self) -> str:
         """1000013 → 100-0013."""
-        return f"{self.postcode[:3]}-{self.postcode[3:]}"
+        return display_postcode(self.postcode)
 
 
 class Employer(_Frozen):

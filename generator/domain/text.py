@@ -39,6 +39,11 @@ def normalize_postcode(value: str) -> str:
     return digits
 
 
+def display_postcode(digits: str) -> str:
+    """1000013 → 100-0013: how every document prints a postcode (郵便番号の表記)."""
+    return f"{digits[:3]}-{digits[3:]}"
+
+
 def parse_iso_date(value: object) -> date:
     """A date from a ``date`` or an ISO string YYYY-MM-DD (full-width digits allowed)."""
     if isinstance(value, date) and not isinstance(value, datetime):

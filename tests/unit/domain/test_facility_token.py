@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.domain.facility_token import KeyRing, TokenError, pseudonym, sign, verify
+from generator.domain.facility_token import KeyRing, pseudonym, sign, verify
+from generator.errors import TokenError
 
 KEY = base64.b64encode(b"k" * 32).decode()
 OLD = base64.b64encode(b"o" * 32).decode()

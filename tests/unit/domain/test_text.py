@@ -6,7 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.domain.text import normalize_code, normalize_postcode, normalize_text, parse_iso_date
+from generator.domain.text import (
+    display_postcode,
+    normalize_code,
+    normalize_postcode,
+    normalize_text,
+    parse_iso_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,8 +37,9 @@ def test_normalize_code() -> None:
 @pytest.mark.parametrize(
     "raw", ["100-0013", "1000013", "〒100-0013", "１００－００１３", "100ー0013"]
 )
-def test_postcodes(raw: str) -> None:
+def test_postcodes_are_kept_as_digits_and_printed_with_one_hyphen(raw: str) -> None:
     assert normalize_postcode(raw) == "1000013"
+    assert display_postcode(normalize_postcode(raw)) == "100-0013"
 
 
 @pytest.mark.parametrize("raw", ["100-001", "10000130", "abc-defg"])
