@@ -1,9 +1,8 @@
 """A bulk run's memory batch by batch (常駐メモリの推移), for finding what a run's peak is.
 
 ``make bench`` gives one figure per run: the kernel's high-water mark. When two runs
-differ, this says where: it runs ``generator.batch.run`` in this process (as the CLI does,
-``settle`` first) and, each time a batch is finished and its memory released (the run's
-progress callback), records the resident size and the high-water mark since the last
+differ, this says where: it runs ``generator.batch.run`` in this process, as the CLI does,
+and each time a batch is finished (the run's progress callback) records the resident size and the high-water mark since the last
 batch, which it then resets. Resident size is split as the kernel counts it: private
 (anonymous) pages, which are the run's own, and file-backed pages, mostly shared libraries'
 code, which vary by a few hundred KB between identical runs as the kernel maps neighbouring
@@ -25,7 +24,6 @@ from pathlib import Path
 
 from generator.batch import RunConfig, RunKind, run
 from generator.domain.facility_token import KeyRing
-from generator.memory import settle
 from generator.profiles import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +74,6 @@ def trace(source: Path, out: Path, issue_date: date, workers: int) -> list[dict[
         )
         reset_high_water()
 
-    settle()
     batch_done(0, 0)  # start-up: modules, fonts' coverage, templates
     run(config, progress=batch_done)
     return rows

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import click
 
 from generator.cli_options import FILE, ISO_DATE, KEYS_OPTION, key_ring, reports_errors
-from generator.memory import settle
 from generator.profiles import load_profile
 
 
@@ -118,7 +117,6 @@ def run_command(
             batches = CeleryBatches.connect(
                 broker, visibility_timeout=DEFAULT_VISIBILITY_TIMEOUT, slots=config.workers
             )
-        settle()
         counts = run(config, progress=advance, batches=batches)
     click.echo(
         f"{counts['records']} records: {counts['delivered']} delivered in {counts['deliveries']} "

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.cli_options import reports_errors
-from generator.memory import settle
 
 if TYPE_CHECKING:
     from generator.api.settings import Settings
@@ -50,7 +49,6 @@ def serve(host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Access logs carry method, path and status only: no body, no query string values.
     app = create_app(settings)
-    settle()
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
 
 
@@ -76,6 +74,5 @@ def worker(concurrency: int | None, name: str | None) -> None:
     args = ["worker", "--pool=threads", f"--concurrency={slots}", "--loglevel=INFO"]
     if name:
         args.append(f"--hostname={name}")
-    settle()
     app.worker_main(args)
     sys.exit(0)

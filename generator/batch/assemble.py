@@ -34,7 +34,6 @@ from generator.domain.facility_token import KeyRing
 from generator.domain.kinds import DocumentKind
 from generator.domain.models import Member
 from generator.facts import MemberFacts
-from generator.memory import peak, release
 from generator.profiles import Profile
 from generator.render.pdf import Metadata
 from generator.render.pdfstream import PdfStream
@@ -108,12 +107,8 @@ def render_batch(
             with Chunks(spool) as chunks:
                 laid = [writing.lay_out(chunks, renderer, piece) for piece in pieces]
                 chunks.convert(renderer, parallel if alone or len(cut) > 1 else 1)
-                with peak():
-                    for piece, layout in zip(pieces, laid, strict=True):
-                        writing.write(open_file, chunks, piece, layout)
-                    chunks.close()
-                    del laid
-                    release()  # the chunks' readers: their pages point back at them
+                for piece, layout in zip(pieces, laid, strict=True):
+                    writing.write(open_file, chunks, piece, layout)
     return writing.outputs
 
 

@@ -22,7 +22,6 @@ from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store, discard
 from generator.errors import OutputError
 from generator.facts import check_issue_date
-from generator.memory import release
 from generator.outputs import inside, write_private
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
@@ -168,7 +167,6 @@ def execute(config: RunConfig, store: Store, batches: Batches, progress: Progres
             if finished:
                 done_pages += sum(_record(config, store, r) for f in finished for r in f.result())
                 del finished
-                release()  # the batch's buffers and pypdf's cyclic object graphs
                 if progress:
                     progress(done_pages, total_pages)
         for future in running:

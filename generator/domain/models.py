@@ -54,19 +54,6 @@ class _Frozen(BaseModel):
     # would keep names and addresses of past members, and grow to fill that cache.
     model_config = ConfigDict(frozen=True, extra="forbid", cache_strings="keys")
 
-    def model_post_init(self, context: object, /) -> None:
-        # pydantic gives every instance a set of the fields it was given: ~2.9 KB a member
-        # with its nested models, half of what a Member weighs, and a batch holds hundreds.
-        # Equal sets are shared: frozen models never change theirs, and a copy (model_copy)
-        # gets a set of its own.
-        given = self.__pydantic_fields_set__
-        shared = _FIELD_SETS.setdefault(frozenset(given), given)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
-
-
-#: The distinct sets of fields given, one instance each (a few per model).
-_FIELD_SETS: dict[frozenset[str], set[str]] = {}
-
 
 class PostalAddress(_Frozen):
     """A postcode (郵便番号, 7 digits) and an address (住所)."""

@@ -24,7 +24,6 @@ from docxtpl import DocxTemplate, InlineImage
 
 from generator.documents.values import TemplateValue
 from generator.errors import TemplateError
-from generator.memory import peak
 from generator.render.docx_body import body_parts
 from generator.render.docx_package import Media, Skeleton
 
@@ -145,8 +144,7 @@ class TemplateSet:
         if not contexts:
             raise TemplateError("nothing to render")
         compiled = self.compiled(name)
-        with peak():  # python-docx's package and a member's XML: a few MB for a moment
-            self._build(name, compiled, contexts, out, stored)
+        self._build(name, compiled, contexts, out, stored)
 
     @staticmethod
     def _build(
@@ -165,7 +163,7 @@ class TemplateSet:
             tree = document.fix_tables(b"".join(parts))
             document.fix_docpr_ids(tree)
             document.map_tree(tree)
-            document.docx.save(out)  # the package is cyclic garbage: peak() collects it
+            document.docx.save(out)
             return
         # Otherwise the body goes into the package as text, each member's part written as
         # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import weakref
 from pathlib import Path
@@ -28,7 +29,8 @@ def test_an_employer_larger_than_a_round_is_written_round_by_round(
     convert = chunks.Chunks.convert
 
     def watched(self: chunks.Chunks, renderer: object, parallel: int = 1) -> None:
-        left_over.append(len(alive))  # readers of rounds before this one, not yet let go
+        gc.collect()  # their pages point back at them: cyclic garbage, once let go
+        left_over.append(len(alive))  # readers of rounds before this one still held
         convert(self, renderer, parallel)  # type: ignore[arg-type]
         alive.update(r for readers in self.readers.values() for r in readers)
 

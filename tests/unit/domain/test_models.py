@@ -33,18 +33,3 @@ def test_members_read_from_json_leave_no_strings_behind() -> None:
     finally:
         tracemalloc.stop()
     assert left < 20_000, f"{left} bytes kept after reading 3,000 members"
-
-
-def test_members_share_their_sets_of_given_fields_and_keep_their_meaning() -> None:
-    # A set of given fields per model instance weighed half of every member in memory.
-    first = parse_record(base_record(**VARIANTS["under-70"]), where="a")
-    second = first.model_copy(update={"name": "若林 誠", "record_id": "B"})
-    a, b = (Member.model_validate_json(m.model_dump_json()) for m in (first, second))
-    assert a.model_fields_set is b.model_fields_set
-    assert a.insured_id.model_fields_set is b.insured_id.model_fields_set
-    unset = Member.model_validate_json(a.model_dump_json(exclude={"requested_document"}))
-    assert "requested_document" not in unset.model_dump(exclude_unset=True)
-    assert "requested_document" in a.model_dump(exclude_unset=True)
-    copied = unset.model_copy(update={"requested_document": None})
-    assert "requested_document" in copied.model_fields_set
-    assert "requested_document" not in unset.model_fields_set, "a copy's set is its own"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.document import CT_Document
 from docx.oxml.ns import qn
 
 from generator.documents import SPECS, spec_for
@@ -99,24 +97,6 @@ def test_tables_keep_their_own_grids(keys) -> None:  # type: ignore[no-untyped-d
     for table in document.tables:
         grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
         assert len(grid) == max(len(row._tr.tc_lst) for row in table.rows)
-
-
-def test_a_rendered_chunk_leaves_no_tree_behind(keys) -> None:  # type: ignore[no-untyped-def]
-    """python-docx's package is cyclic garbage once saved: it is collected as the build ends
-    (memory.peak), not left to pile up, or to be there during the next build, until the
-    collector's own time."""
-    spec = spec_for("qualification-notice")
-    contexts = [spec.build(facts("under-70"), profile(), keys).as_vars()] * 3
-    templates = TemplateSet()
-    templates.compiled(spec.template)  # compiling leaves garbage of its own, once
-    gc.collect()
-    gc.disable()  # no automatic collection may do the build's work for it
-    try:
-        templates.render(spec.template, contexts)
-        left = [o for o in gc.get_objects() if isinstance(o, CT_Document)]
-    finally:
-        gc.enable()
-    assert not left
 
 
 def test_a_template_that_renders_broken_xml_is_named(tmp_path: Path) -> None:
