@@ -12,11 +12,13 @@ from generator.errors import (
     ConversionTimeoutError,
     ConverterUnavailableError,
     DataError,
+    DistributedError,
     GeneratorError,
     OutputError,
     ProfileError,
     QueueFullError,
     TemplateError,
+    TokenError,
 )
 from generator.facts import MemberFacts, decide
 from generator.profiles import Profile, load_profile
@@ -28,6 +30,7 @@ __all__ = [
     "ConversionTimeoutError",
     "ConverterUnavailableError",
     "DataError",
+    "DistributedError",
     "DocumentKind",
     "GeneratorError",
     "Member",
@@ -40,6 +43,7 @@ __all__ = [
     "RunConfig",
     "RunKind",
     "TemplateError",
+    "TokenError",
     "decide",
     "load_profile",
     "load_record",
