@@ -1,15 +1,14 @@
-"""QR codes (the qrcode package) and customer barcodes as PNG images, deterministic byte
-for byte."""
+"""QR codes (the qrcode package) and customer barcodes as 1-bit PNG images (Pillow),
+deterministic byte for byte."""
 
 from __future__ import annotations
 
-import itertools
+import io
 from functools import lru_cache
 
 import qrcode
+from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_M
-
-from generator.render.png import bilevel_png, pack_row
 
 #: Every mask is valid and every reader tries them all; a fixed one spares the search over
 #: eight, which was most of a bulk run's time (the codes stay deterministic either way).
@@ -31,11 +30,17 @@ def qr_png(data: str, *, box_size: int = MODULE_PIXELS, border: int = 4) -> byte
     code.add_data(data)
     code.make(fit=True)
     matrix = code.get_matrix()
-    rows = [
-        pack_row("".join("0" if dark else "1" for dark in line for _ in range(box_size)))
-        for line in matrix
-    ]
-    return bilevel_png(len(matrix) * box_size, (row for row in rows for _ in range(box_size)))
+    side = len(matrix)
+    image = Image.new("1", (side, side), 1)
+    image.putdata([0 if dark else 1 for line in matrix for dark in line])
+    return _png(image.resize((side * box_size, side * box_size), Image.Resampling.NEAREST))
+
+
+def _png(image: Image.Image, dpi: int | None = None) -> bytes:
+    """``image`` as PNG; Pillow writes no time or other varying chunk."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=False, **({"dpi": (dpi, dpi)} if dpi else {}))
+    return buffer.getvalue()
 
 
 #: 郵便カスタマバーコード at the standard 10 pt size: bars 0.6 mm wide on a 1.2 mm pitch;
@@ -51,28 +56,12 @@ def barcode_width_mm(bar_count: int) -> float:
 
 def customer_barcode_png(bars: str) -> bytes:
     """The customer barcode as a 600 dpi PNG, exactly barcode_width_mm wide and 3.6 mm tall."""
-    width = round(barcode_width_mm(len(bars)) * _DPMM)
-    spans = [
-        (
-            round(index * BAR_PITCH_MM * _DPMM),
-            round((index * BAR_PITCH_MM + BAR_PITCH_MM / 2) * _DPMM),
-            kind,
-        )
-        for index, kind in enumerate(bars)
-    ]
-
-    def row(y: int) -> bytes:
-        pixels = ["1"] * width
-        for left, right, kind in spans:
-            top, bottom = _HEIGHTS_MM[kind]
-            if round(top * _DPMM) <= y < round(bottom * _DPMM):
-                pixels[left:right] = "0" * (right - left)
-        return pack_row("".join(pixels))
-
-    # Rows change only where a bar may start or end (0, 1.2, 2.4 mm): one row per band.
-    height = round(3.6 * _DPMM)
-    edges = sorted(
-        {0, height, *(round(mm * _DPMM) for ends in _HEIGHTS_MM.values() for mm in ends)}
-    )
-    bands = ((row(top), bottom - top) for top, bottom in itertools.pairwise(edges))
-    return bilevel_png(width, (line for line, count in bands for _ in range(count)), dpi=600)
+    width, height = round(barcode_width_mm(len(bars)) * _DPMM), round(3.6 * _DPMM)
+    image = Image.new("1", (width, height), 1)
+    draw = ImageDraw.Draw(image)
+    for index, kind in enumerate(bars):
+        left = round(index * BAR_PITCH_MM * _DPMM)
+        right = round((index * BAR_PITCH_MM + BAR_PITCH_MM / 2) * _DPMM)
+        top, bottom = (round(mm * _DPMM) for mm in _HEIGHTS_MM[kind])
+        draw.rectangle((left, top, right - 1, bottom - 1), fill=0)  # both corners inclusive
+    return _png(image, dpi=600)
