@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
+
 from generator.errors import DataError
-from generator.render.cmap import code_points
 
 #: The repository's fonts/ folder.
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
@@ -77,12 +78,13 @@ class Coverage:
 
 @cache
 def coverage(fonts_dir: Path = FONTS_DIR) -> Coverage:
-    """Read the cmaps of the pinned fonts once per process (~50 ms)."""
+    """Read the cmaps of the pinned fonts (fontTools' best Unicode cmap) once per process."""
     masks = bytearray(_CODE_POINTS)
     for family, files in FONT_FILES.items():
         for name in files:
-            for code in code_points(fonts_dir / name):
-                masks[code] |= _BIT[family]
+            with TTFont(fonts_dir / name, lazy=True) as font:
+                for code in font.getBestCmap() or {}:
+                    masks[code] |= _BIT[family]
     return Coverage(bytes(masks))
 
 

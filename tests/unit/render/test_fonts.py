@@ -59,7 +59,7 @@ def test_body_text_takes_the_face_that_has_the_character(char: str, face: str) -
 
 
 def best_cmap(path: Path) -> set[int]:
-    """fontTools' reading of a font's code points: the oracle for fonts.py and cmap.py."""
+    """fontTools' reading of a font's code points: the oracle for fonts.py."""
     with TTFont(path, lazy=True) as font:
         return set(font.getBestCmap())
 
