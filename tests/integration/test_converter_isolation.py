@@ -3,7 +3,9 @@ secret, and its files are owner-only and gone after each conversion and with the
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -156,3 +158,58 @@ def test_the_agent_and_its_soffice_share_one_group_that_the_pool_kills(docx: byt
         group = [pid for pid in of_pool(os.getpid()) if os.getpgid(pid) == agent.pid]
         assert len(group) == 3
     assert not set(group) & set(of_pool(os.getpid()))
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_an_agent_ended_by_a_signal_ends_its_soffice(docx: bytes, ending: int) -> None:
+    """An operator's ``kill`` (or ``pkill -f``, which matches the agents' command lines)
+    or a service manager's stop reaches an agent: its oosplash and soffice go with it."""
+    with LibreOfficePool(PoolConfig(workers=1)) as single:
+        single.convert(docx)
+        agent = single._workers[0]._agent
+        assert agent is not None
+        os.kill(agent.pid, ending)
+        wait_for(lambda: not _group(agent.pid), "soffice outlived its agent")
+        assert single.convert(docx).startswith(b"%PDF")  # the pool starts another
+
+
+def test_soffice_left_by_an_agent_killed_with_sigkill_is_ended_by_the_next_pool(
+    docx: bytes, tmp_path: Path
+) -> None:
+    """SIGKILL leaves an agent no moment to end its group; the pool's process is killed
+    too, so the orphans' pipe names a dead pool. The next pool to start ends them."""
+    script = (
+        "import os, signal, sys, time\n"
+        "from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig\n"
+        "pool = LibreOfficePool(PoolConfig(workers=1))\n"
+        "pool.convert(open(sys.argv[1], 'rb').read())\n"
+        "print(pool._workers[0]._agent.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    source = tmp_path / "in.docx"
+    source.write_bytes(docx)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(source)], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    assert holder.stdout is not None
+    with holder.stdout:
+        agent = int(holder.stdout.readline())
+    os.kill(agent, signal.SIGKILL)
+    holder.kill()
+    holder.wait()
+    orphans = _group(agent)
+    assert orphans, "soffice outlives an agent killed with SIGKILL (why the sweep exists)"
+    with LibreOfficePool(PoolConfig(workers=1)):
+        assert not _group(agent)
+
+
+def _group(group: int) -> list[int]:
+    """The live processes of process group ``group``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_bytes().rpartition(b")")[2].split()
+                if stat[0] != b"Z" and int(stat[2]) == group:
+                    found.append(int(entry.name))
+    return found

@@ -138,6 +138,9 @@ def main(pipe: str, timeout: float, lifeline: int, soffice_args: list[str]) -> N
     except ImportError as exc:
         _answer(error=f"the uno module does not import: {exc}")
         return
+    # Ended by a signal (an operator's kill, a service manager's stop): the group with it.
+    for ending_signal in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(ending_signal, lambda *_: _end_group())
     try:  # its output goes where this process's errors go: the worker's soffice.log
         soffice = subprocess.Popen(soffice_args, stdin=subprocess.DEVNULL, stdout=2, stderr=2)
     except OSError as exc:

@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -27,6 +28,8 @@ PREFIX = "hdg-lo-"
 #: What a folder must still take after a failed export for the document to be at fault.
 PROBE_BYTES = 1 << 20
 _OWNED = re.compile(rf"{PREFIX}(\d+)-")
+#: The pool's pid in a converter process's command line (its --accept pipe name).
+_PIPE = re.compile(rb"name=hdg-(\d+)-\d+;")
 #: Variables passed on as they are: the search path, the locale, the time zone.
 _PASSED = frozenset({"PATH", "LANG", "LANGUAGE", "TZ"})
 #: Families passed on: the locale's categories, LibreOffice's own settings (SAL_LOG …).
@@ -50,9 +53,28 @@ def make_folder(base: Path) -> Path:
     return folder
 
 
+def end_orphans() -> list[int]:
+    """End the LibreOffice processes of this user whose pool's process and agent are both
+    gone (an agent killed with SIGKILL cannot end its group): their pipe's name carries
+    the pool's pid (``name=hdg-PID-N``). The process groups ended."""
+    ended = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            if not entry.name.isdigit() or entry.stat().st_uid != os.getuid():
+                continue
+            found = _PIPE.search((entry / "cmdline").read_bytes())
+            group = os.getpgid(int(entry.name))
+            if found and not _alive(int(found[1])) and not _alive(group):
+                os.killpg(group, signal.SIGKILL)  # its oosplash and soffice.bin
+                ended.append(group)
+    return ended
+
+
 def remove_stale(base: Path) -> list[Path]:
     """Remove the folders in ``base`` that pools of this user left when their process was
-    killed (a pid that no longer runs); the removed ones."""
+    killed (a pid that no longer runs), and end processes such a pool left; the removed
+    folders."""
+    end_orphans()
     removed = []
     for entry in base.glob(f"{PREFIX}*"):
         found = _OWNED.match(entry.name)
@@ -64,12 +86,16 @@ def remove_stale(base: Path) -> list[Path]:
 
 
 def _alive(pid: int) -> bool:
+    """Running: a zombie (killed, not yet reaped by its new parent) is not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # another user's process: not ours to judge
+    with contextlib.suppress(OSError):
+        state = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0]
+        return state != b"Z"
     return True
 
 
