@@ -50,8 +50,8 @@ demo: setup
 	  --kind enrolment --out out --facility-keys $(DEMO_KEYS) --preflight
 
 lint: setup
-	$(VENV)/bin/ruff check generator tests bench templates
-	$(VENV)/bin/ruff format --check generator tests bench templates
+	$(VENV)/bin/ruff check generator tests bench templates fonts
+	$(VENV)/bin/ruff format --check generator tests bench templates fonts
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -8,18 +8,19 @@ substituted glyph.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
 
 from generator.errors import DataError
 
 #: The repository's fonts/ folder.
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 FONTCONFIG_FILE = FONTS_DIR / "fonts.conf"
+#: Each family's code points as ranges, written by fonts/build from the fonts' cmaps.
+COVERAGE = "coverage.json"
 #: Body text (明朝) and headings (ゴシック); IPAmj明朝 is the 外字 fallback. Each BIZ UD face
 #: is split in a core face and an Ext face holding its less common characters (fonts/build:
 #: LibreOffice's PDF export pays for every character of every font a page uses).
@@ -78,13 +79,14 @@ class Coverage:
 
 @cache
 def coverage(fonts_dir: Path = FONTS_DIR) -> Coverage:
-    """Read the cmaps of the pinned fonts (fontTools' best Unicode cmap) once per process."""
+    """The pinned fonts' code points, from the ranges fonts/build wrote (``coverage.json``)."""
     masks = bytearray(_CODE_POINTS)
-    for family, files in FONT_FILES.items():
-        for name in files:
-            with TTFont(fonts_dir / name, lazy=True) as font:
-                for code in font.getBestCmap() or {}:
-                    masks[code] |= _BIT[family]
+    ranges = json.loads((fonts_dir / COVERAGE).read_text(encoding="utf-8"))
+    for family in FONT_FILES:
+        bit = _BIT[family]
+        for first, last in ranges[family]:
+            for code in range(first, last + 1):
+                masks[code] |= bit
     return Coverage(bytes(masks))
 
 
