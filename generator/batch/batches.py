@@ -51,10 +51,8 @@ class Batches(Protocol):
 
 class LocalBatches:
     """Batches rendered in this process, through ``converter``: one at a time, its chunks
-    spread over the pool's processes (``alone``). A batch per process, as before, was 5–10 %
-    faster, but each was assembled while another was half converted: the process peaked
-    ~0.7 MiB higher, and more so the longer the run (3,000 members 0.6 MiB above 1,000,
-    against ~0.25 now; three runs of each)."""
+    spread over the pool's processes (``alone``), so that no batch is assembled while
+    another is half converted (bench/BENCHMARKS.md has what each way cost)."""
 
     def __init__(self, config: RunConfig, converter: Converter, *, own: bool) -> None:
         self.slots = 1

@@ -50,8 +50,7 @@ _CODE_POINTS = 0x110000
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """Which pinned faces map each code point (their cmaps): one byte per code point, a bit
-    per face. 1 MiB whatever the fonts hold, looked up in one step; as five frozensets of
-    ~78,000 ints in all they took ~5 MiB, for the life of every process that renders."""
+    per face, looked up in one step, its size fixed whatever the fonts hold."""
 
     masks: bytes
 
