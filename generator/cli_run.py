@@ -117,7 +117,11 @@ def run_command(
             batches = CeleryBatches.connect(
                 broker, visibility_timeout=DEFAULT_VISIBILITY_TIMEOUT, slots=config.workers
             )
-        counts = run(config, progress=advance, batches=batches)
+        try:
+            counts = run(config, progress=advance, batches=batches)
+        finally:
+            if batches is not None:
+                batches.close()
     click.echo(
         f"{counts['records']} records: {counts['delivered']} delivered in {counts['deliveries']} "
         f"deliveries ({counts['pages']} pages), {counts['without_documents']} without documents, "

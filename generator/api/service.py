@@ -92,6 +92,8 @@ class Service:
             await self._coalescer.close()
         if self.pool is not None:
             self.pool.close()
+        if self.remote is not None:
+            self.remote.close()
 
     def converter(self) -> Converter:
         if self.pool is None:

@@ -103,4 +103,8 @@ class CeleryBatches:
                 self._checked = True
 
     def close(self) -> None:
-        return None
+        """Let the app's broker and result connections go (a service keeps one app for its
+        life; a caller that makes one per run closes it)."""
+        with contextlib.suppress(Exception):  # a broker already gone has nothing to close
+            self.app.backend.client.connection_pool.disconnect()
+        self.app.close()
