@@ -9,6 +9,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,3 +214,34 @@ def _group(group: int) -> list[int]:
                 if stat[0] != b"Z" and int(stat[2]) == group:
                     found.append(int(entry.name))
     return found
+
+
+def test_soffice_killed_while_the_pool_starts_costs_the_pool_nothing(docx: bytes) -> None:
+    """A kill during the first start is retried like one during a job's (the random-kill
+    fault test met it: the run ended with LibreOffice "did not start")."""
+    before = set(of_pool(os.getpid()))
+    killed: list[int] = []
+
+    def kill_the_first_soffice() -> None:
+        def started() -> list[int]:
+            return [
+                pid
+                for pid in set(of_pool(os.getpid())) - before
+                if (Path("/proc") / str(pid) / "comm").read_bytes().strip() == b"soffice.bin"
+            ]
+
+        wait_for(lambda: bool(started()), "soffice did not start", 60)
+        for pid in started():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_first_soffice)
+    killer.start()
+    try:
+        with LibreOfficePool(PoolConfig(workers=1)) as single:
+            killer.join()
+            assert killed, "the kill came too late to test anything"
+            assert single.convert(docx).startswith(b"%PDF")
+    finally:
+        killer.join()

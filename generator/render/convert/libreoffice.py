@@ -99,10 +99,15 @@ class LibreOfficePool:
             self._idle.put(worker)
 
     def _start_quietly(self, worker: SofficeWorker) -> None:
-        try:
-            worker.start(self.config.start_timeout)
-        except Exception:
-            worker.kill()
+        """Start ``worker``, up to ``START_ATTEMPTS`` times as a job would: a soffice killed
+        while it started does not cost the pool a process, nor a run its converter."""
+        for _start in range(START_ATTEMPTS):
+            try:
+                worker.start(self.config.start_timeout)
+            except Exception:
+                worker.kill()
+            else:
+                return
 
     def convert(self, docx: bytes) -> bytes:
         """The PDF of ``docx``; one retry on a fresh process after a failure or a timeout."""
