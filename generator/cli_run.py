@@ -110,7 +110,7 @@ def run_command(
                     "ps shows it; set GENERATOR_BROKER_URL instead",
                     err=True,
                 )
-            # Only now: the service's settings bring FastAPI and Celery (~20 MB resident).
+            # Only now: the service's settings bring FastAPI and Celery into the process.
             from generator.api.settings import DEFAULT_VISIBILITY_TIMEOUT
             from generator.distributed import CeleryBatches
 

@@ -17,8 +17,8 @@ DIR_MODE = 0o700
 #: A path as pathlib or as text. A file of its own for every delivery or chunk is named as
 #: text (``inside``): Python 3.11's pathlib interns each part of every path it parses, and
 #: the interpreter's table of interned strings, filled by a long run's file names one after
-#: another (freed, but each taking a slot until the table is rebuilt), doubles once a run
-#: passes ~20,000 members: ~1 MiB more, kept to the end.
+#: another (freed, but each taking a slot until the table is rebuilt), doubles on a long
+#: run and stays doubled to its end (bench/BENCHMARKS.md).
 PathLike = str | os.PathLike[str]
 
 

@@ -1,7 +1,7 @@
 """Coalescing single-document requests (リクエストの集約): many requests, one layout.
 
-A conversion costs ~100 ms of fixed overhead, so a request is not converted on its own when
-others are waiting: while every converter is busy, requests pile up per kind, and the next
+A conversion's fixed cost is many times a page's, so a request is not converted on its own
+when others are waiting: while every converter is busy, requests pile up per kind, and the next
 free converter takes up to ``max_batch`` of one kind, waits ``window`` for a few more, and
 lays them out as one document. Each is then exported alone (``Renderer.render_each``), so a
 response is byte for byte what rendering that request alone gives. With one caller nothing

@@ -60,8 +60,8 @@ class LocalBatches:
         self.converter, self.own = converter, own
 
     def render(self, config: RunConfig, rows: Sequence[PlanRow]) -> list[Rendered]:
-        # Each PDF is written while it is assembled: neither a delivery (~0.7 MB for an
-        # employer of 120) nor a batch's PDFs (up to ~9 MB) is ever whole in memory.
+        # Each PDF is written while it is assembled: neither a delivery nor a batch's PDFs
+        # is ever whole in memory.
         def target(name: str) -> AbstractContextManager[BinaryIO]:
             return private_binary(inside(config.deliveries_dir, name))
 
@@ -75,8 +75,8 @@ class LocalBatches:
 class DecidedMembers(Sequence[Planned]):
     """A delivery's members, each decided again from its record (seq, JSON) when read. A
     delivery within one round is decided once, up front; a larger employer's members are
-    decided as each round reads them, never all held at once (~9 KB each as a Member and its
-    facts, against ~0.6 KB of JSON)."""
+    decided as each round reads them, never all held at once (a Member and its facts weigh
+    many times its JSON)."""
 
     def __init__(self, config: RunConfig, rows: list[tuple[int, str]]) -> None:
         self._config, self._rows = config, rows

@@ -3,8 +3,8 @@ converted in chunks (変換単位).
 
 Pages are handed out by position: a document's place is known when it is added, before any
 conversion. Its context is built only when its chunk is (``Later``), and let go once the
-chunk is converted: a round's contexts (QR codes, barcodes, every member's text; ~1.5 MB
-for 120 members) are never all held at once, only those of the chunks in hand.
+chunk is converted: a round's contexts (QR codes, barcodes, every member's text) are never
+all held at once, only those of the chunks in hand.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from generator.render.pdf import page_at
 from generator.render.pipeline import Renderer
 
 #: Documents per conversion. LibreOffice names each imported table by scanning every table
-#: before it, so a DOCX of n notices costs O(n²): 120 notices took ~31 ms of CPU apiece,
-#: 20–40 took ~25 ms; below 20 the fixed cost of a conversion starts to show.
+#: before it, so a DOCX of n notices costs O(n²); below about 20 the fixed cost of a
+#: conversion shows instead.
 CHUNK_DOCUMENTS = 40
 
 #: Part of a delivery in a round: the delivery's index in the batch, and its members

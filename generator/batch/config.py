@@ -11,8 +11,8 @@ from generator.domain.facility_token import KeyRing
 from generator.profiles import Profile
 from generator.selection import RunKind
 
-#: Members per conversion batch: large enough that the ~100 ms fixed cost of a conversion
-#: fades against ~15 ms a page, small enough for resumes to be cheap. It is fixed, not scaled
+#: Members per conversion batch: large enough that a conversion's fixed cost fades against
+#: its pages', small enough for resumes to be cheap. It is fixed, not scaled
 #: to the run: a batch's size sets peak memory, which must not grow with the input.
 DEFAULT_BATCH_MEMBERS = 120
 #: Pages per conversion batch, sheets' padding included. What a batch holds while it is

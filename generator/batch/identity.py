@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from generator.batch.config import RunConfig
+from generator.batch.store import Store
 from generator.errors import DataError, OutputError
 from generator.records.reader import FILE
 
@@ -49,3 +50,13 @@ def check_folder(config: RunConfig, stamp: str) -> None:
         raise OutputError(
             f"{config.out} holds a finished run of other input or settings; --resume needs the same"
         )
+
+
+def claim(config: RunConfig, store: Store, stamp: str) -> None:
+    """The state is this run's: new, or an interrupted run of the same input and settings."""
+    known = store.get("fingerprint")
+    if known is not None and known != f'"{stamp}"':
+        raise OutputError(
+            f"{config.out} holds a run of other input or settings; --resume needs the same"
+        )
+    store.put("fingerprint", stamp)

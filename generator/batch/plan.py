@@ -25,8 +25,7 @@ from generator.records import read_records
 from generator.render.pipeline import check_fonts
 
 #: Rows gathered before they are written. Small, so that a run of any length fills the buffer
-#: alike: at 500, a 10,000-member run's pass 1 left 0.4 MiB more resident than a 1,000-member
-#: one's (whose ~300 deliveries never filled it), and each buffered record is ~1 KB of JSON.
+#: alike: a buffer that only long runs fill makes their memory grow with the input.
 _FLUSH = 100
 
 

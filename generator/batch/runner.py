@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from generator.batch.batches import Batches, LocalBatches, PlanRow, Rendered
 from generator.batch.config import RunConfig
-from generator.batch.identity import check_folder, fingerprint
+from generator.batch.identity import check_folder, claim, fingerprint
 from generator.batch.plan import plan
 from generator.batch.report import write_errors, write_manifest
 from generator.batch.store import Store, discard
@@ -185,16 +185,6 @@ def _unwritable(config: RunConfig, exc: BaseException) -> str:
     return f"cannot write in {config.out}: {why}"
 
 
-def _claim(config: RunConfig, store: Store, stamp: str) -> None:
-    """The state is this run's: new, or an interrupted run of the same input and settings."""
-    known = store.get("fingerprint")
-    if known is not None and known != f'"{stamp}"':
-        raise OutputError(
-            f"{config.out} holds a run of other input or settings; --resume needs the same"
-        )
-    store.put("fingerprint", stamp)
-
-
 def _plan(config: RunConfig, store: Store, *, local: bool) -> LibreOfficePool | None:
     """Pass 1; a local run's LibreOffice starts (seconds) meanwhile, and is returned."""
     if not local:
@@ -234,7 +224,7 @@ def run(
     local = batches is None and converter is None
     try:
         store = Store(config.work_dir)
-        _claim(config, store, stamp)
+        claim(config, store, stamp)
         ours = True
         pool = _plan(config, store, local=local)
         planned = True

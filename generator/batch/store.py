@@ -53,7 +53,7 @@ class Store:
             raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
         self._lock = threading.Lock()
         # A small page cache: pass 2 reads a batch's rows once, by index, and the default
-        # 2 MB cache fills only on long runs, so memory would grow with the input up to it.
+        # cache fills only on long runs, so memory would grow with the input up to it.
         self._db.executescript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;" + SCHEMA
         )

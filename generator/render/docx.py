@@ -1,9 +1,9 @@
 """Merging contexts into DOCX templates with docxtpl, many documents per DOCX.
 
-A conversion has a fixed cost of about 100 ms, a page about 10 ms, so a chunk of members
-goes into one DOCX: the template's body is rendered once per member and the bodies are
-joined, each after the first starting on a new page. The template is patched and compiled
-once per process. Autoescaping is on (a name holding ``&`` or ``<`` renders as text) and an
+A conversion has a fixed cost many times a page's, so a chunk of members goes into one
+DOCX: the template's body is rendered once per member and the bodies are joined, each
+after the first starting on a new page. The template is patched and compiled once per
+process. Autoescaping is on (a name holding ``&`` or ``<`` renders as text) and an
 undefined variable is an error.
 """
 
@@ -139,8 +139,8 @@ class TemplateSet:
     ) -> None:
         """``render`` into a file. ``stored``: its parts are not compressed (python-docx's
         own route, for templates with column tags, compresses them), for a DOCX written
-        straight to the file LibreOffice reads: no compressor's state (~0.25 MB) beside the
-        build, and no copy of the package in memory."""
+        straight to the file LibreOffice reads: no compressor's state beside the build, and no
+        copy of the package in memory."""
         if not contexts:
             raise TemplateError("nothing to render")
         compiled = self.compiled(name)
@@ -166,9 +166,9 @@ class TemplateSet:
             document.docx.save(out)
             return
         # Otherwise the body goes into the package as text, each member's part written as
-        # soon as it is rendered: parsed, 40 documents' body is a tree of ~11 MB for a
-        # moment, and held as text ~2 MB; parsing it and writing it out again changes nothing
-        # but the drawings' ids, which a substitution numbers alike.
+        # soon as it is rendered: parsed, a chunk's body is a large tree for a moment, and
+        # parsing it and writing it out again changes nothing but the drawings' ids, which a
+        # substitution numbers alike.
         media = Media(compiled.skeleton)
         parts = body_parts(name, compiled.template, media, True, contexts)
         document = _WellFormed(name).passing(compiled.skeleton.document(parts))

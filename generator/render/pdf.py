@@ -50,8 +50,8 @@ def read_chunk(pdf: bytes | BinaryIO, pages_each: int, count: int) -> PdfReader:
     """A converted chunk, checked to hold ``count`` documents of ``pages_each`` pages; read
     from its bytes, or from a file (each object when it is asked for)."""
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
-    # The page tree's own count: listing the pages builds ~7 KB of objects a page, which a
-    # bulk run's chunk would hold from its conversion to its batch's assembly.
+    # The page tree's own count: listing the pages builds objects for each, which a bulk
+    # run's chunk would hold from its conversion to its batch's assembly.
     tree = cast(DictionaryObject, reader.root_object["/Pages"].get_object())
     pages = int(cast(NumberObject, tree["/Count"]))
     if pages != pages_each * count:

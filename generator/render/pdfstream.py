@@ -1,8 +1,8 @@
 """A delivery's PDF written while it is assembled (逐次書き出し), not built whole in memory.
 
 pypdf's ``PdfWriter`` holds every page it is given, each page's copied objects and then the
-whole file until it writes: an assembly's memory grew with the delivery (~10 KB a page,
-~3 MB for an employer of 120 members, hundreds of MB for one of 10,000). Here a page and
+whole file until it writes: an assembly's memory grew with the delivery, without bound for
+the largest employers (bench/BENCHMARKS.md). Here a page and
 every object it refers to are written as soon as the page is added. What stays to the end
 is small: an offset per object, a number per page, a title per bookmark.
 

@@ -142,9 +142,8 @@ class Renderer:
 
         With ``spool``, the DOCX is written to a file there, its parts stored, and the PDF
         comes back in an unnamed file there (owner-only, gone when closed), read object by
-        object: a bulk run's chunk never has either document's bytes in memory (a 40-notice
-        DOCX ~2 MB as text, its PDF ~10 KB a page), nor a compressor's state beside the
-        build. The caller closes the reader's stream."""
+        object: a bulk run's chunk never has either document's bytes in memory, nor a
+        compressor's state beside the build. The caller closes the reader's stream."""
         if spool is None:
             pdf = self.converter.convert(self.templates.render(template, contexts))
             return read_chunk(pdf, pages_each, len(contexts))

@@ -14,8 +14,8 @@ from qrcode.constants import ERROR_CORRECT_M
 #: eight, which was most of a bulk run's time (the codes stay deterministic either way).
 MASK_PATTERN = 2
 #: Pixels a module. The image is placed at a fixed width in mm, so this is not the printed
-#: size: 3 px keeps edges sharp at 300 dpi while LibreOffice re-encodes a tenth of the
-#: pixels it did at 10 px (about 4 ms of CPU a notice, in every export).
+#: size: 3 px keeps edges sharp at 300 dpi while LibreOffice re-encodes far fewer pixels
+#: in every export than at 10 px.
 MODULE_PIXELS = 3
 #: Codes kept encoded: enough for the マイナポータル code (the same on every notice of an
 #: insurer), not for the facility codes, one per member: 64 of those kept were blocks that

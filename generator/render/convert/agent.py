@@ -13,7 +13,7 @@ It reads one JSON request a line on stdin and answers one JSON line on stdout:
 ``{"overflow": MESSAGE}`` or ``{"error": MESSAGE}``.
 
 Why a process: pyuno leaks a few small objects on every call and crashes its whole process
-when a bridge goes bad, and the UNO runtime costs ~11 MB resident. Here all three end with
+when a bridge goes bad, and the UNO runtime is large. Here all three end with
 this process, which the pool restarts together with its soffice (after a failure, a timeout
 or ``max_jobs`` conversions); the run itself loads none of it. Only the standard library
 and Debian's ``uno`` are imported, so the process starts in ~0.1 s.

@@ -1,8 +1,8 @@
 """A pool of warm LibreOffice processes, driven over UNO.
 
 One process per core by default, each with its own profile directory and the pinned fonts
-(FONTCONFIG_FILE). A conversion costs about 100 ms of fixed overhead plus about 10 ms a page,
-so callers put many documents into one DOCX. Each job has a hard time limit: past it the
+(FONTCONFIG_FILE). A conversion's fixed cost is many times a page's, so callers put many
+documents into one DOCX. Each job has a hard time limit: past it the
 process is killed, restarted and the job retried once. A process that does not come up is
 started again, apart from the job's retry: a soffice killed while it restarts must not fail
 the job (a batch that fails is rendered again delivery by delivery, in other chunks, whose

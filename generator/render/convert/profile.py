@@ -1,12 +1,11 @@
 """Settings written into each soffice's own user profile (ユーザープロファイル) before it starts.
 
-LibreOffice keeps per-process caches of laid-out text: up to 20 MB of glyph runs and
-100,000 text runs by default. Each member's name and address is new text, so these caches
-fill for hundreds of conversions and the process grows with the length of a run (measured:
-~160 MiB after one chunk, ~240 MiB after 30, ~275 MiB after 150). Small caches still hold
-every template's fixed labels, which recur in every document, and the process levels off
-at about 190 MiB within 20 conversions, at no cost in speed. The PDF bytes do not change:
-these caches only save work, they never change a layout.
+LibreOffice keeps per-process caches of laid-out text, large by default. Each member's name
+and address is new text, so these caches fill for hundreds of conversions and the process
+grows with the length of a run. Small caches still hold every template's fixed labels,
+which recur in every document, and the process levels off within a few dozen conversions,
+at no cost in speed (bench/BENCHMARKS.md). The PDF bytes do not change: these caches only
+save work, they never change a layout.
 """
 
 from __future__ import annotations
