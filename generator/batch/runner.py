@@ -185,20 +185,32 @@ def _unwritable(config: RunConfig, exc: BaseException) -> str:
     return f"cannot write in {config.out}: {why}"
 
 
+def _close_when_started(starting: Future[LibreOfficePool]) -> None:
+    """The pool of a run that stopped while it started: closed once it is up, whenever."""
+
+    def close(done: Future[LibreOfficePool]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            done.result().close()
+
+    starting.add_done_callback(close)
+
+
 def _plan(config: RunConfig, store: Store, *, local: bool) -> LibreOfficePool | None:
-    """Pass 1; a local run's LibreOffice starts (seconds) meanwhile, and is returned."""
+    """Pass 1; a local run's LibreOffice starts (seconds) meanwhile, and is returned. The
+    state records pass 1 as done (``planned``) before the pool is waited for: a pool that
+    does not start leaves a resumable run."""
     if not local:
         plan(config, store)
         return None
-    with ThreadPoolExecutor(max_workers=1) as starter:
-        starting = starter.submit(LibreOfficePool, PoolConfig(workers=config.workers))
-        try:
-            plan(config, store)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                starting.result().close()
-            raise
-    return starting.result()
+    starter = ThreadPoolExecutor(max_workers=1)
+    starting = starter.submit(LibreOfficePool, PoolConfig(workers=config.workers))
+    starter.shutdown(wait=False)
+    try:
+        plan(config, store)
+        return starting.result()
+    except BaseException:
+        _close_when_started(starting)
+        raise
 
 
 def run(
@@ -244,6 +256,8 @@ def run(
         raise OutputError(f"{_unwritable(config, exc)}{resume}") from None
     finally:
         if store is not None:
+            with contextlib.suppress(Exception):  # pass 1 done, the pool's start not
+                planned = planned or bool(store.get("planned"))
             store.close()
         if ours and not planned:  # refused while the input was read: nothing to resume
             discard(config.work_dir, config.out if made else None)

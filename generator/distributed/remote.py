@@ -12,7 +12,7 @@ from celery import Celery
 from celery.exceptions import TimeoutError as ResultTimeout
 from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 from generator.batch.batches import PlanRow, Rendered
 from generator.batch.config import RunConfig
@@ -45,6 +45,9 @@ class CeleryBatches:
         self.timeout = timeout
         self._checked = False
         self._check_lock = threading.Lock()
+        #: Batches sent again after a broker restart: their first answer, should a worker
+        #: still give it, would keep its PDFs in Redis until the results expire.
+        self._abandoned: list[AsyncResult] = []
 
     @classmethod
     def connect(cls, broker_url: str, *, visibility_timeout: float, slots: int) -> CeleryBatches:
@@ -68,10 +71,12 @@ class CeleryBatches:
             try:
                 answered, answer = self._wait(result, broker, deadline)
             finally:
-                with contextlib.suppress(Exception):  # a broker away keeps nothing anyway
-                    result.forget()  # the PDFs must not linger in Redis
+                self._forget(result)  # the PDFs must not linger in Redis
             if answered:
+                self._forget_abandoned()
                 return answer
+            with self._check_lock:  # its answer may still come: forgotten when it can be
+                self._abandoned.append(result)
 
     def _wait(
         self, result: AsyncResult, broker: str, deadline: float | None
@@ -82,8 +87,12 @@ class CeleryBatches:
                 # Not propagated: the result store names the exception's class, and a rogue
                 # worker could name any one this process has imported (SystemExit, say).
                 answer = result.get(timeout=POLL, propagate=False)
-            except (ResultTimeout, RedisConnectionError, OperationalError):
+            except (ResultTimeout, RedisError, OperationalError):
                 answer = None
+            except Exception as error:  # a stored failure Celery cannot read back
+                raise DistributedError(
+                    f"a worker's answer cannot be read ({type(error).__name__})"
+                ) from None
             else:
                 if result.failed():
                     name = type(answer).__name__ if isinstance(answer, BaseException) else "?"
@@ -102,9 +111,29 @@ class CeleryBatches:
                 check(self.app)
                 self._checked = True
 
+    @staticmethod
+    def _forget(result: AsyncResult) -> None:
+        with contextlib.suppress(Exception):  # a broker away keeps nothing anyway
+            result.forget()
+
+    def _forget_abandoned(self) -> None:
+        with self._check_lock:
+            abandoned, self._abandoned = self._abandoned, []
+        for result in abandoned:
+            try:
+                answered = result.ready()
+            except Exception:  # the broker away: looked at again later
+                answered = False
+            self._forget(result)
+            if not answered:  # its answer may come yet: forgotten again later
+                with self._check_lock:
+                    self._abandoned.append(result)
+
     def close(self) -> None:
-        """Let the app's broker and result connections go (a service keeps one app for its
-        life; a caller that makes one per run closes it)."""
+        """Forget what abandoned batches answered, and let the app's broker and result
+        connections go (a service keeps one app for its life; a caller that makes one per
+        run closes it)."""
+        self._forget_abandoned()
         with contextlib.suppress(Exception):  # a broker already gone has nothing to close
             self.app.backend.client.connection_pool.disconnect()
         self.app.close()

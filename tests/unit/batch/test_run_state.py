@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.batch import RunConfig, RunKind, run
-from generator.errors import DataError, ProfileError
+from generator.batch import RunConfig, RunKind, run, runner
+from generator.errors import ConverterUnavailableError, DataError, ProfileError
 from generator.render.convert.base import FakeConverter
 
 
@@ -98,3 +98,35 @@ def test_an_interrupted_run_keeps_its_state_owner_only_for_resume(config: RunCon
     counts = run(dataclasses.replace(config, resume=True), converter=FakeConverter())
     assert counts["records"] == 160
     assert not config.work_dir.exists()
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_planned_run_whose_libreoffice_does_not_start_keeps_its_state(
+    config: RunConfig, monkeypatch: pytest.MonkeyPatch, resume: bool
+) -> None:
+    """Pass 1 done, the pool's start failed: the state is the run's progress, not a refusal
+    of its input, and --resume continues it once LibreOffice starts."""
+
+    def no_libreoffice(*_: object) -> None:
+        raise ConverterUnavailableError("LibreOffice did not start")
+
+    if resume:  # an interrupted run, planned and partly rendered, resumed while it is broken
+        interrupted = _interrupted(config)
+        config = dataclasses.replace(interrupted, resume=True)
+    monkeypatch.setattr(runner, "LibreOfficePool", no_libreoffice)
+    with pytest.raises(ConverterUnavailableError):
+        run(config)
+    assert (config.work_dir / "state.sqlite").exists()
+    run(dataclasses.replace(config, resume=True), converter=FakeConverter())
+    assert (config.out / "manifest.json").exists()
+
+
+def _interrupted(config: RunConfig) -> RunConfig:
+    def interrupt(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run(config, converter=FakeConverter(), progress=interrupt)
+    assert (config.work_dir / "state.sqlite").exists()
+    return config
