@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import KEYS_FILE, PROFILES, ROOT, SAMPLE, base_record
+from tests.conftest import PROFILES, ROOT, SAMPLE, base_record
 
 
 def test_wareki_prints_iso_long_and_initials() -> None:
@@ -147,23 +147,6 @@ def test_templates_check() -> None:
     result = CliRunner().invoke(main, ["templates", "check"])
     assert result.exit_code == 0
     assert "all clean" in result.output
-
-
-@pytest.mark.parametrize("where", ["command line", "environment"])
-def test_the_broker_s_password_belongs_in_the_environment(where: str, tmp_path: Path) -> None:
-    """A password given with ``--broker`` is public in ps: the run warns and says where it
-    belongs; ``--distributed`` takes GENERATOR_BROKER_URL without a word. Neither shows it."""
-    url = "redis://:s3cret-pass@127.0.0.1:1/0"  # nothing listens on port 1
-    args = ["run", str(SAMPLE / "bulk.csv"), "--profile", str(PROFILES / "kenpo-fy3.toml")]
-    args += ["--issue-date", "2025-12-01", "--kind", "enrolment", "--out", str(tmp_path / "out")]
-    args += ["--facility-keys", str(KEYS_FILE)]
-    env = {"GENERATOR_BROKER_URL": url} if where == "environment" else {}
-    args += ["--broker", url] if where == "command line" else ["--distributed"]
-    result = CliRunner().invoke(main, args, env=env)
-    assert result.exit_code == 1, result.output
-    assert "DistributedError: the broker redis://:***@127.0.0.1:1/0" in result.output
-    assert ("GENERATOR_BROKER_URL instead" in result.output) is (where == "command line")
-    assert "s3cret-pass" not in result.output
 
 
 def test_a_broker_in_the_environment_is_used_only_when_asked(tmp_path: Path) -> None:

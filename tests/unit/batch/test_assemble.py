@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from fixtures.generate import members, write
 from generator.batch import RunConfig, chunks, run
 from generator.render.convert.base import FakeConverter
 
@@ -22,6 +23,9 @@ def test_an_employer_larger_than_a_round_is_written_round_by_round(
 ) -> None:
     """The same files, pages and bookmarks as in one round, while no round's converted
     chunks outlive it (nor its delivery's file, open across rounds, hold them)."""
+    small = tmp_path / "members.csv"  # the smallest file with employers of several members
+    write(members(40, seed=5), small, "utf-8")
+    config = dataclasses.replace(config, input=small)
     whole = dataclasses.replace(config, workers=1, out=tmp_path / "whole")
     run(whole, converter=FakeConverter())
     alive: weakref.WeakSet[PdfReader] = weakref.WeakSet()
