@@ -25,6 +25,8 @@ CERT_REQS = ("required", "optional", "none", "CERT_REQUIRED", "CERT_OPTIONAL", "
 MASK = "***"
 #: Seconds the check waits for the broker to answer.
 CHECK_TIMEOUT = 10.0
+#: A connection's transport options whenever the broker is looked at.
+_TIMEOUTS = {"socket_timeout": CHECK_TIMEOUT, "socket_connect_timeout": CHECK_TIMEOUT}
 #: What Redis answers a missing or wrong password with, whatever exception carries it.
 _REFUSALS = ("NOAUTH", "WRONGPASS", "Authentication required", "invalid username-password")
 
@@ -94,7 +96,7 @@ def check(app: Celery, *, wait: bool = False) -> None:
     url = str(app.conf.broker_url)
     try:
         # A TLS client on a plain port (or the reverse) waits forever without a timeout.
-        options = {"socket_timeout": CHECK_TIMEOUT, "socket_connect_timeout": CHECK_TIMEOUT}
+        options = _TIMEOUTS
         with app.connection_for_write(transport_options=options) as connection:
             connection.ensure_connection(max_retries=1)
         app.backend  # noqa: B018 (made on first use: it reads the URL's TLS options)
@@ -109,7 +111,7 @@ def instance(app: Celery, *, patience: float) -> str:
     empties a broker that saves nothing, and with it the batches still queued. A broker
     away longer than ``patience`` seconds is a DistributedError; the run resumes later."""
     url = str(app.conf.broker_url)
-    options = {"socket_timeout": CHECK_TIMEOUT, "socket_connect_timeout": CHECK_TIMEOUT}
+    options = _TIMEOUTS
     deadline = time.monotonic() + patience
     while True:
         try:

@@ -64,17 +64,23 @@ class _Dying(FakeConverter):
         return super().convert(docx)
 
 
+@pytest.fixture
+def one_batch(config: RunConfig, tmp_path: Path) -> RunConfig:
+    """A small run in one batch, on one LibreOffice process."""
+    small = tmp_path / "members.csv"
+    write(members(24, seed=3), small, "utf-8")
+    return dataclasses.replace(config, input=small, workers=1, batch_members=200)
+
+
 def _outputs(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "deliveries").iterdir())}
 
 
 @pytest.mark.parametrize("deaths", [1, BATCH_ATTEMPTS - 1])
 def test_a_batch_whose_conversion_died_is_rendered_again_whole(
-    config: RunConfig, tmp_path: Path, deaths: int
+    one_batch: RunConfig, tmp_path: Path, deaths: int
 ) -> None:
-    small = tmp_path / "members.csv"
-    write(members(24, seed=3), small, "utf-8")
-    config = dataclasses.replace(config, input=small, workers=1, batch_members=200)
+    config = one_batch
     unbroken, dying = FakeConverter(), _Dying(deaths)
     run(dataclasses.replace(config, out=tmp_path / "unbroken"), converter=unbroken)
     run(config, converter=dying)
@@ -83,12 +89,8 @@ def test_a_batch_whose_conversion_died_is_rendered_again_whole(
     assert dying.calls == unbroken.calls + deaths
 
 
-def test_a_batch_that_keeps_dying_is_rendered_delivery_by_delivery(
-    config: RunConfig, tmp_path: Path
-) -> None:
-    small = tmp_path / "members.csv"
-    write(members(24, seed=3), small, "utf-8")
-    config = dataclasses.replace(config, input=small, workers=1, batch_members=200)
+def test_a_batch_that_keeps_dying_is_rendered_delivery_by_delivery(one_batch: RunConfig) -> None:
+    config = one_batch
     counts = run(config, converter=_Dying(BATCH_ATTEMPTS))
     assert counts["errors"] == 0
     assert counts["delivered"] + counts["without_documents"] == counts["records"]

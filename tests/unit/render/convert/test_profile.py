@@ -33,17 +33,22 @@ def test_each_limit_is_an_item_libreoffice_reads() -> None:
     }
 
 
+def _common(group: str) -> str:
+    """LibreOffice's schema from /org.openoffice.Office.Common/GROUP on, down its groups."""
+    schema = MAIN_XCD.read_text(encoding="utf-8")
+    section = schema[schema.index('oor:name="Common"') :]
+    for part in group.split("/"):  # down the groups, in order
+        section = section[section.index(f'<group oor:name="{part}">') :]
+    return section
+
+
 @pytest.mark.skipif(not MAIN_XCD.exists(), reason="LibreOffice is not installed here")
 @pytest.mark.parametrize(("group", "name", "value"), CACHE_LIMITS)
 def test_each_limit_names_a_property_of_libreoffice_and_lowers_it(
     group: str, name: str, value: int
 ) -> None:
     # A misspelt path would be ignored without a word: check it against the schema.
-    schema = MAIN_XCD.read_text(encoding="utf-8")
-    section = schema[schema.index('oor:name="Common"') :]
-    for part in group.split("/"):  # down the groups, in order
-        section = section[section.index(f'<group oor:name="{part}">') :]
-    default = re.search(rf'<prop oor:name="{name}"[^>]*>\s*<value>(\d+)</value>', section)
+    default = re.search(rf'<prop oor:name="{name}"[^>]*>\s*<value>(\d+)</value>', _common(group))
     assert default is not None
     assert value < int(default.group(1))
 
@@ -53,11 +58,9 @@ def test_each_limit_names_a_property_of_libreoffice_and_lowers_it(
 def test_each_lock_setting_names_a_boolean_of_libreoffice_that_is_on_by_default(
     group: str, name: str, value: str
 ) -> None:
-    schema = MAIN_XCD.read_text(encoding="utf-8")
-    section = schema[schema.index('oor:name="Common"') :]
-    section = section[section.index(f'<group oor:name="{group}">') :]
     default = re.search(
-        rf'<prop oor:name="{name}" oor:type="xs:boolean"[^>]*>\s*<value>(\w+)</value>', section
+        rf'<prop oor:name="{name}" oor:type="xs:boolean"[^>]*>\s*<value>(\w+)</value>',
+        _common(group),
     )
     assert default is not None
     assert (default.group(1), value) == ("true", "false")
