@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # Debian's `uno` module imports only in Debian's own /usr/bin/python3, so the environment is
 # built on that interpreter and sees its site-packages (for uno) behind its own packages.
 BASE_PYTHON := /usr/bin/python3
-DEB_PACKAGES := python3 python3-venv python3-uno libreoffice-writer-nogui redis-server openssl
+DEB_PACKAGES := python3 python3-venv python3-uno libreoffice-writer-nogui redis-server openssl chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEMO_PROFILE := fixtures/profiles/kenpo-fy3.toml

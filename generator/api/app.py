@@ -15,12 +15,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 
-from generator.api import errors, routes_documents, routes_runs, routes_service
+from generator.api import console, errors, routes_documents, routes_runs, routes_service
+from generator.api.console.proof_jobs import ProofJobs
 from generator.api.guards import ASGI, Message, Receive, RequireKey, Scope, Send, quiet_uvicorn
 from generator.api.service import Service
+from generator.api.sessions import PATH
 from generator.api.settings import Settings
 
 log = logging.getLogger("generator.api")
+#: Where a request's body is a member file or templates: the upload limit, not a document's.
+UPLOAD_PATHS = frozenset({"/v1/runs", "/console/runs", "/console/proofs"})
 
 
 class BodyTooLargeError(HTTPException):
@@ -39,7 +43,7 @@ class BodyLimit:
         self.settings = settings
 
     def _limit(self, path: str) -> int:
-        if path.rstrip("/") == "/v1/runs":
+        if path.rstrip("/") in UPLOAD_PATHS:
             return self.settings.max_upload_bytes
         return self.settings.max_document_bytes
 
@@ -50,7 +54,7 @@ class BodyLimit:
         limit = self._limit(scope["path"])
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await _too_large(send, limit)
+            await _too_large(send, limit, scope["path"])
             return
         seen = 0
         started = False
@@ -72,25 +76,31 @@ class BodyLimit:
             await self.app(scope, limited, tracked)
         except BodyTooLargeError:
             if not started:
-                await _too_large(send, limit)
+                await _too_large(send, limit, scope["path"])
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    await errors.send_error(send, 413, f"the body is over {limit} bytes")
+async def _too_large(send: Send, limit: int, path: str) -> None:
+    if path.startswith(f"{PATH}/"):  # a console form: a page to go back from
+        await console.too_large(send, limit)
+    else:
+        await errors.send_error(send, 413, f"the body is over {limit} bytes")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service's app; settings from the environment when not given."""
     settings = settings or Settings()
     service = Service(settings)
+    proofs = ProofJobs(settings.data_dir, settings.profiles_dir)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(service.start_converter)
         service.start()
+        proofs.start()
         try:
             yield
         finally:
+            proofs.stop()
             await service.stop()
 
     app = FastAPI(
@@ -100,12 +110,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.proofs = proofs
     errors.install(app)
     app.include_router(routes_documents.router)
     app.include_router(routes_runs.router)
     app.include_router(routes_service.router)
+    console.install(app)
     app.add_middleware(BodyLimit, settings=settings)
     # Added last, so outermost: the key is checked before any body is read or limited.
-    app.add_middleware(RequireKey, hashes=service.key_hashes)
+    app.add_middleware(RequireKey, hashes=service.key_hashes, sessions=service.sessions)
     quiet_uvicorn()
     return app

@@ -5,7 +5,9 @@ disk before it runs the route's dependencies, so a key checked there comes too l
 malformed body got 422 and an unauthenticated 50 MB upload was written to a temporary file
 before its 401. ``RequireKey`` is a pure ASGI middleware in front of the app: a request
 without an accepted key is answered 401 before ``receive`` is called once. The caller's
-name it found is left in the scope for the routes (``service.authorised``).
+name it found is left in the scope for the routes (``service.authorised``). The operator's
+console (``/console``) is the one place a session cookie stands for the key: there a request
+without a live session is sent to the sign-in page, and its body is never read either.
 
 **Logs without values.** uvicorn's access log prints each request line with its query
 string, where a caller may put an API key (``?api_key=``) or a member's data; its error log
@@ -22,6 +24,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from generator.api.errors import send_error
+from generator.api.sessions import COOKIE, PATH, Sessions, cookie_value
 from generator.api.settings import caller
 
 Scope = MutableMapping[str, Any]
@@ -32,11 +35,15 @@ ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The scope key holding the caller's name once the key is accepted.
 CALLER = "generator.caller"
+#: The scope key holding the console's session (``sessions.Session``) once accepted.
+SESSION = "generator.session"
 
 #: What answers without a key: probes, metrics and the API's own description.
 OPEN_PATHS = frozenset(
     {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 )
+#: The console's pages that answer without a session: signing in, and its own assets.
+CONSOLE_SIGNIN, CONSOLE_STATIC = f"{PATH}/signin", f"{PATH}/static/"
 
 
 def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
@@ -56,12 +63,16 @@ class RequireKey:
     """401 for a request without an accepted key, except on ``OPEN_PATHS``; unknown paths
     are closed too, so that a route added later is never open by mistake."""
 
-    def __init__(self, app: ASGI, hashes: dict[str, str]) -> None:
+    def __init__(self, app: ASGI, hashes: dict[str, str], sessions: Sessions) -> None:
         self.app = app
         self.hashes = hashes
+        self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] not in OPEN_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == PATH or path.startswith(f"{PATH}/")):
+            await self._console(scope, receive, send)
+        elif scope["type"] == "http" and path not in OPEN_PATHS:
             key = presented_key(scope["headers"])
             name = caller(key, self.hashes) if key else None
             if name is None:
@@ -71,6 +82,29 @@ class RequireKey:
                 )
                 return
             scope[CALLER] = name
+            await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _console(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A console page: with a live session, or one of the open ones; else to sign-in."""
+        session = self.sessions.find(cookie_value(scope["headers"], COOKIE))
+        if session is not None:
+            scope[CALLER], scope[SESSION] = session.caller, session
+        elif scope["path"] != CONSOLE_SIGNIN and not scope["path"].startswith(CONSOLE_STATIC):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 303,
+                    "headers": [
+                        (b"location", f"{PATH}/signin".encode()),
+                        (b"content-length", b"0"),
+                        (b"connection", b"close"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
         await self.app(scope, receive, send)
 
 

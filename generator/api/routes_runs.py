@@ -18,7 +18,6 @@ from generator.api.runs import RunRow
 from generator.api.schemas import ErrorBody, Progress, RunStatus
 from generator.api.service import Service, authorised, service_of
 from generator.batch import RunKind
-from generator.records.scrub import scrub_upload
 
 router = APIRouter(tags=["runs"])
 _FILE = re.compile(r"[0-9]{6}_[0-9-]*_[A-Za-z0-9_-]+\.pdf")
@@ -51,18 +50,9 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     caller: Annotated[str, Depends(authorised)],
 ) -> RunStatus:
     """Accept a bulk run; it renders in the background (or on Celery workers)."""
-    service.profile(profile)
-    run_id, folder = service.runs.folder()
-    try:
-        # Stored without the individual number, its format told from its bytes (not its
-        # name); a line that cannot be read refuses the upload (422 naming the line).
-        upload = await asyncio.to_thread(scrub_upload, records.file, folder)
-        row = service.runs.submit(
-            run_id, caller, kind=kind, profile=profile, issue=issue_date, upload=upload
-        )
-    except BaseException:
-        service.runs.discard(run_id)  # nothing of a refused upload stays on disk
-        raise
+    row = await asyncio.to_thread(
+        service.submit_run, caller, records.file, kind=kind, profile=profile, issue=issue_date
+    )
     return _status(row)
 
 

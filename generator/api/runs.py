@@ -137,6 +137,16 @@ class RunManager:
         assert found is not None
         return found
 
+    def page(self, owner: str, *, offset: int, limit: int) -> tuple[list[RunRow], int]:
+        """``owner``'s runs, newest first, ``limit`` from ``offset``; and how many in all."""
+        ids = self._sql(
+            "SELECT id FROM runs WHERE owner = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+            (owner, limit, offset),
+        )
+        ((total,),) = self._sql("SELECT COUNT(*) FROM runs WHERE owner = ?", (owner,))
+        rows = [self._find(str(run_id)) for (run_id,) in ids]
+        return [row for row in rows if row is not None], int(str(total))
+
     def get(self, run_id: str, owner: str) -> RunRow | None:
         """The run, if it exists and belongs to ``owner`` (others' runs do not exist)."""
         found = self._find(run_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Annotated
+from datetime import date
+from typing import Annotated, BinaryIO
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -12,13 +13,16 @@ from starlette.exceptions import HTTPException
 
 from generator.api.coalesce import Coalescer
 from generator.api.guards import CALLER
-from generator.api.runs import RunManager
+from generator.api.runs import RunManager, RunRow
+from generator.api.sessions import Sessions
 from generator.api.settings import Settings, caller
+from generator.batch import RunKind
 from generator.batch.batches import Batches
 from generator.distributed import CeleryBatches
 from generator.errors import ConverterUnavailableError, ProfileError
 from generator.outputs import DIR_MODE
 from generator.profiles import Profile, load_profile
+from generator.records.scrub import scrub_upload
 from generator.render.convert.base import Converter
 from generator.render.convert.libreoffice import LibreOfficePool, PoolConfig
 from generator.render.pipeline import Renderer
@@ -35,6 +39,7 @@ class Service:
         self.settings = settings
         self.keys = settings.key_ring()
         self.key_hashes = settings.key_hashes()
+        self.sessions = Sessions()
         self.pool: LibreOfficePool | None = None
         self.down: str | None = "LibreOffice is starting"
         self._profiles: dict[str, Profile] = {}
@@ -104,6 +109,28 @@ class Service:
         if self._coalescer is None:
             raise ConverterUnavailableError(self.down or "LibreOffice is not running")
         return self._coalescer
+
+    def submit_run(
+        self, caller: str, records: BinaryIO, *, kind: RunKind, profile: str, issue: date
+    ) -> RunRow:
+        """Store an upload for a new run of ``caller``'s and queue it (the API's and the
+        console's one way in). ProfileError for an unknown profile, DataError naming the
+        line the upload cannot be read at: then nothing of it stays on disk."""
+        self.profile(profile)
+        run_id, folder = self.runs.folder()
+        try:
+            # Stored without the individual number, its format told from its bytes.
+            upload = scrub_upload(records, folder)
+            return self.runs.submit(
+                run_id, caller, kind=kind, profile=profile, issue=issue, upload=upload
+            )
+        except BaseException:
+            self.runs.discard(run_id)
+            raise
+
+    def profile_ids(self) -> list[str]:
+        """The profiles the service offers: PROFILES_DIR's ``*.toml`` files, by id."""
+        return sorted(p.stem for p in self.settings.profiles_dir.glob("*.toml"))
 
     def profile(self, profile_id: str) -> Profile:
         """An insurer profile by id: PROFILES_DIR/ID.toml, read once."""

@@ -1,0 +1,164 @@
+"""Template proofs in the console (テンプレートの校正): for each document kind its proof
+sheet (ordinary, longest and 外字 data) with its preflight result, and after a template
+change the old and new pages side by side with the changed pixels in red."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.exceptions import HTTPException
+
+from generator.api.console.auth import checked, signed_in
+from generator.api.console.proof_jobs import ProofJob, ProofJobs
+from generator.api.console.views import page
+from generator.api.service import Service, service_of
+from generator.api.sessions import PATH, Session
+from generator.outputs import write_private
+from generator.proof.render import ENTRIES
+
+router = APIRouter(prefix=f"{PATH}/proofs", include_in_schema=False)
+_ID = re.compile(r"[0-9a-f]{24}")
+_PICTURE = re.compile(r"[a-z0-9-]+/[A-Za-z0-9_-]+\.png")
+#: The template files a proof takes, by the bundled templates' names.
+TEMPLATE_NAMES = frozenset(entry.template for entry in ENTRIES)
+
+
+def jobs_of(request: Request) -> ProofJobs:
+    jobs: ProofJobs = request.app.state.proofs
+    return jobs
+
+
+def _job(jobs: ProofJobs, job_id: str, session: Session) -> ProofJob:
+    job = jobs.get(job_id, session.caller) if _ID.fullmatch(job_id) else None
+    if job is None:
+        raise HTTPException(404, "no such proof")
+    return job
+
+
+def _list(request: Request, service: Service, session: Session, status: int = 200,
+          problems: dict[str, str] | None = None) -> Response:  # fmt: skip
+    jobs = jobs_of(request).of(session.caller)
+    return page(
+        request, "proofs.html", status, jobs=jobs, profiles=service.profile_ids(),
+        today=date.today().isoformat(), names=sorted(TEMPLATE_NAMES), problems=problems or {},
+        done=[job for job in jobs if job.state == "done"],
+    )  # fmt: skip
+
+
+@router.get("", response_class=HTMLResponse)
+def proofs(
+    request: Request,
+    service: Annotated[Service, Depends(service_of)],
+    session: Annotated[Session, Depends(signed_in)],
+) -> Response:
+    return _list(request, service, session)
+
+
+def _templates_problem(files: list[UploadFile]) -> str | None:
+    for upload in files:
+        if upload.filename not in TEMPLATE_NAMES:
+            return f"{upload.filename}: テンプレートのファイル名は次のどれかです: " + "、".join(
+                sorted(TEMPLATE_NAMES)
+            )
+        if not zipfile.is_zipfile(upload.file):
+            return f"{upload.filename}: DOCXファイルではありません。"
+        upload.file.seek(0)
+    return None
+
+
+@router.post("", response_class=HTMLResponse)
+def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
+    request: Request,
+    service: Annotated[Service, Depends(service_of)],
+    session: Annotated[Session, Depends(checked)],
+    profile: Annotated[str, Form()] = "",
+    issue_date: Annotated[str, Form()] = "",
+    compare: Annotated[str, Form()] = "",
+    templates: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    jobs = jobs_of(request)
+    files = [t for t in templates or [] if t.filename]
+    problems: dict[str, str] = {}
+    if profile not in service.profile_ids():
+        problems["profile"] = "保険者設定を選んでください。"
+    try:
+        issued = date.fromisoformat(issue_date)
+    except ValueError:
+        problems["issue_date"] = "交付年月日を YYYY-MM-DD で入力してください。"
+    if compare and (_ID.fullmatch(compare) is None or jobs.get(compare, session.caller) is None):
+        problems["compare"] = "比べる校正を選び直してください。"
+    if (found := _templates_problem(files)) is not None:
+        problems["templates"] = found
+    if problems:
+        return _list(request, service, session, 422, problems)
+    job = jobs.create(session.caller, profile=profile, issue=issued, compare=compare or None)
+    for upload in files:
+        write_private(jobs.folder(job.id) / "templates" / str(upload.filename), upload.file.read())
+    jobs.queue(job, tuple(sorted(str(f.filename) for f in files)))
+    return RedirectResponse(f"{PATH}/proofs/{job.id}", 303)
+
+
+@router.get("/{job_id}", response_class=HTMLResponse)
+def proof_page(
+    request: Request,
+    job_id: str,
+    session: Annotated[Session, Depends(signed_in)],
+) -> Response:
+    jobs = jobs_of(request)
+    job = _job(jobs, job_id, session)
+    summary = jobs.summary(job) if job.state == "done" else None
+    return page(request, "proof.html", job=job, summary=summary)
+
+
+@router.get("/{job_id}/events")
+async def events(
+    request: Request,
+    job_id: str,
+    session: Annotated[Session, Depends(signed_in)],
+) -> StreamingResponse:
+    """``end`` once the proof is done or failed (the page then shows it)."""
+    jobs = jobs_of(request)
+    _job(jobs, job_id, session)
+
+    async def stream() -> AsyncIterator[str]:
+        while not await request.is_disconnected():
+            job = _job(jobs, job_id, session)
+            yield f"event: progress\ndata: {json.dumps({'state': job.state})}\n\n"
+            if job.state in ("done", "failed"):
+                yield "event: end\ndata: {}\n\n"
+                return
+            await asyncio.sleep(1.0)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store"})  # fmt: skip
+
+
+@router.get("/{job_id}/files/{key}/{name}")
+def picture(
+    request: Request,
+    job_id: str,
+    key: str,
+    name: str,
+    session: Annotated[Session, Depends(signed_in)],
+) -> FileResponse:
+    """A picture of the proof (a page, an old page, a difference or a contact sheet)."""
+    jobs = jobs_of(request)
+    job = _job(jobs, job_id, session)
+    path = jobs.folder(job.id) / "proof" / key / name
+    if not _PICTURE.fullmatch(f"{key}/{name}") or not path.is_file():
+        raise HTTPException(404, "no such picture")
+    return FileResponse(path, media_type="image/png", headers={"cache-control": "private"})
