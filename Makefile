@@ -73,6 +73,7 @@ bench: setup
 
 # The HTTP service for trying it out: the fixtures' profiles and test keys, a demo API key.
 serve: setup
+	@echo "console: http://127.0.0.1:8000/console (API key: demo-key-change-me)"
 	GENERATOR_API_KEYS=demo-key-change-me GENERATOR_PROFILES_DIR=fixtures/profiles \
 	GENERATOR_FACILITY_KEYS_FILE=$(DEMO_KEYS) GENERATOR_DATA_DIR=var \
 	$(PY) -m generator serve --port 8000

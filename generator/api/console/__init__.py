@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from generator.api.console import auth, proofs, run_files, runs_pages
-from generator.api.console.views import HERE
+from generator.api.console.views import HERE, size
 from generator.api.guards import Send
 from generator.api.sessions import PATH
 from generator.render.fonts import FONTS_DIR
@@ -48,7 +48,7 @@ async def too_large(send: Send, limit: int) -> None:
     the body is read; the page's script stops such a file before it is sent at all)."""
     text = (
         '<!doctype html><html lang="ja"><meta charset="utf-8"><title>ファイルが大きすぎます</title>'
-        f"<p>ファイルが大きすぎます（上限 {limit // 1048576:,} MiB）。"
+        f"<p>ファイルが大きすぎます（上限 {size(limit)}）。"
         f'<a href="{PATH}/runs/new">新しい一括作成に戻る</a></p></html>'
     )
     data = text.encode()

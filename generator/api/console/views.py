@@ -49,7 +49,13 @@ def wareki(day: date | str) -> str:
         return str(day)
 
 
+def size(count: int) -> str:
+    """A byte count as an operator reads it: 256 MiB, 256 KiB."""
+    return f"{count / 1048576:,.0f} MiB" if count >= 1048576 else f"{count / 1024:,.0f} KiB"
+
+
 _PAGES.env.filters["wareki"] = wareki
+_PAGES.env.filters["size"] = size
 _PAGES.env.filters["thousands"] = lambda n: f"{int(n):,}"
 _PAGES.env.globals.update(kinds=KIND_LABELS, states=STATE_LABELS, count_labels=COUNT_LABELS)
 
