@@ -49,7 +49,10 @@ def serve(host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Access logs carry method, path and status only: no body, no query string values.
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    # A console's progress stream ends within 30 s by itself; a stop waits no longer.
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", access_log=True, timeout_graceful_shutdown=30
+    )
 
 
 @click.command("worker")

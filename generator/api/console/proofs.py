@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import date
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from generator.api.console.auth import checked, signed_in
 from generator.api.console.proof_jobs import ProofJob, ProofJobs
+from generator.api.console.runs_pages import RETRY_MS, STREAM_SECONDS
 from generator.api.console.views import page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
@@ -135,7 +137,9 @@ async def events(
     _job(jobs, job_id, session)
 
     async def stream() -> AsyncIterator[str]:
-        while not await request.is_disconnected():
+        yield f"retry: {RETRY_MS}\n\n"
+        ends = time.monotonic() + STREAM_SECONDS
+        while not await request.is_disconnected() and time.monotonic() < ends:
             job = _job(jobs, job_id, session)
             yield f"event: progress\ndata: {json.dumps({'state': job.state})}\n\n"
             if job.state in ("done", "failed"):

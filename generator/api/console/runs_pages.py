@@ -26,6 +26,9 @@ router = APIRouter(prefix=PATH, include_in_schema=False)
 PER_PAGE = 20
 #: How often the progress stream reads the run's state, and over how long pages/s is taken.
 TICK, WINDOW = 0.5, 10.0
+#: A stream ends after a while and the browser opens it again (EventSource does, after
+#: RETRY_MS): no stream outlives a service that is stopping for longer than that.
+STREAM_SECONDS, RETRY_MS = 30.0, 1000
 
 
 @router.get("/runs", response_class=HTMLResponse)
@@ -132,7 +135,9 @@ async def events(
     async def stream() -> AsyncIterator[str]:
         seen: deque[tuple[float, int]] = deque()
         last = None
-        while not await request.is_disconnected():
+        yield f"retry: {RETRY_MS}\n\n"
+        ends = time.monotonic() + STREAM_SECONDS
+        while not await request.is_disconnected() and time.monotonic() < ends:
             row = run_of(service, run_id, session)
             now = time.monotonic()
             seen.append((now, row.pages_done))

@@ -186,5 +186,5 @@ def test_a_finished_runs_stream_says_so_and_ends(done: tuple[TestClient, str]) -
     with client.stream("GET", f"/console/runs/{run_id}/events") as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         text = "".join(stream.iter_text())
-    assert text.startswith("event: progress\n")
+    assert text.startswith("retry: 1000\n\nevent: progress\n")
     assert text.endswith('event: end\ndata: {"state": "done"}\n\n')
