@@ -237,6 +237,23 @@ NOTES = """
     takes 1.20 ms, through the hand writer 1.39; a customer barcode 0.35 against 0.21 ms
     (200 each). The table's pages/s are below 2026-12-01's on both routes: the naive route
     too fell from 1.16 to 1.05 pages/s; the ratio at 10,000 members is 163× (203× then).
+  - Kept, because removing it breaks a target: the streamed DOCX body
+    (`render/docx_body.py`, `render/docx_package.py`). The A/B: every template sent down
+    docxtpl's own route (the chunk's body parsed into one tree, `fix_tables`,
+    `fix_docpr_ids`, python-docx's `save`; the route templates with `{%tc %}` tags take),
+    against HEAD, two `python -m bench.bench_bulk` invocations back to back on 2026-12-05
+    (the second shared the machine with browser tests, so its seconds are noisy):
+
+    | route | 1,000 | 10,000 | 10,000, ×10 | one employer of 2,000 | 10,000 vs naive |
+    |---|---:|---:|---:|---:|---:|
+    | docxtpl's tree | 211.2 MiB | 208.8 MiB | 227.6 MiB | **244.2 MiB** (+33.0) | 146× (137.3 pages/s) |
+    | streamed (kept) | 82.1 MiB | 84.5 MiB | 85.1 MiB | 89.1 MiB (+7.0) | 124× (117.4 pages/s) |
+
+    The tree route costs ~125 MiB more at every size and its one-employer run is 33 MiB
+    over its 1,000-member run, twice the 16 MiB the target allows: an employer's sender
+    list and a chunk's bodies are whole trees at once. Its speed is inside the spread of
+    the two invocations (HEAD's own 10,000 ×10 run gave 173.4 pages/s, 182×), so the speed
+    decides nothing here; the memory does.
   - The notes below are issue 4's history; the parts they name (`memory.settle`,
     `memory.MMAP_THRESHOLD`, `peak()`, render/png.py, render/cmap.py, render/stamp.py,
     the shared field sets) are the ones removed above.

@@ -76,8 +76,8 @@ def body_parts(
 ) -> Iterator[bytes]:
     """The body's XML as UTF-8, piece by piece: its opening tag, each member's body (each
     after the first from a fresh page, its drawings numbered if ``number``), then the
-    section properties and closing tag. A member's XML is never whole (a sender list's page
-    is ~60 KB, and cutting, breaking and numbering it took four copies at once): each of
+    section properties and closing tag. A member's XML is never whole (cutting, breaking and
+    numbering a sender list's page as one string took four copies of it at once): each of
     jinja's pieces is encoded, mended and passed on as it comes."""
     tail = b""
     for index, context in enumerate(contexts):
@@ -115,7 +115,7 @@ def _listed(pieces: list[str]) -> Iterator[str]:
     """The pieces mended and through docxtpl's listing pass, a paragraph at a time. The pass
     rewrites each paragraph from its opening tag to the first ``</w:p>`` after it, so XML cut
     just after any ``</w:p>`` passes part by part as it would pass whole (a cover letter
-    with 外字 in its address took ~80 KB a copy as one string, several copies at once)."""
+    with 外字 in its address, as one string, took several large copies at once)."""
     held: list[str] = []
     for piece in pieces:
         held.append(piece)

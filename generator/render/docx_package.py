@@ -2,9 +2,10 @@
 
 Every chunk of a template shares the template's parts (styles, numbering, theme …); only its
 body and its images (QR codes, barcodes) are its own. python-docx opened and saved the whole
-package for every chunk: ~4 ms, and 200–500 KiB for a moment, a third to all of a chunk's own
-memory. The parts are now read once per template (``Skeleton``), and a chunk's images are
-named, related and drawn as python-docx's own bookkeeping would (``Media``): the same bytes.
+package for every chunk, which cost most of a chunk's own memory (bench/BENCHMARKS.md: the
+tree route against this one). The parts are read once per template (``Skeleton``), and a
+chunk's images are named, related and drawn as python-docx's own bookkeeping would
+(``Media``): the same bytes.
 """
 
 from __future__ import annotations
