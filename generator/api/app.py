@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            proofs.stop()
+            await asyncio.to_thread(proofs.stop)
             await service.stop()
 
     app = FastAPI(

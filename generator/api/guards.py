@@ -20,6 +20,7 @@ keeps its filters through uvicorn's logging set-up (``dictConfig`` replaces hand
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -112,14 +113,21 @@ class RequireKey:
 _ERROR_LOGGERS = ("uvicorn.error", "uvicorn.asgi", "generator.api")
 
 
+#: A delivery's file name past its number: it holds the postcode, a member's own for a
+#: delivery at home (``000003_1500001_home-….pdf``).
+_DELIVERY_NAME = re.compile(r"(/deliveries/[0-9]{6})_[^/?]*")
+
+
 class PathOnly(logging.Filter):
-    """An access record's arguments cut at ``?``: the path stays, the query goes."""
+    """An access record's arguments cut at ``?`` (the path stays, the query goes), and a
+    delivery's file name cut to its number."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Every text argument, not uvicorn's third: the format may change, a leak must not.
         if isinstance(record.args, tuple):
             record.args = tuple(
-                a.partition("?")[0] if isinstance(a, str) else a for a in record.args
+                _DELIVERY_NAME.sub(r"\1_…", a.partition("?")[0]) if isinstance(a, str) else a
+                for a in record.args
             )
         return True
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -14,13 +13,12 @@ from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
 from generator.api.routes_documents import ERRORS
-from generator.api.runs import RunRow
+from generator.api.runs import DELIVERY_FILE, RUN_ID, RunRow
 from generator.api.schemas import ErrorBody, Progress, RunStatus
 from generator.api.service import Service, authorised, service_of
 from generator.batch import RunKind
 
 router = APIRouter(tags=["runs"])
-_FILE = re.compile(r"[0-9]{6}_[0-9-]*_[A-Za-z0-9_-]+\.pdf")
 _NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorBody, "description": "No such run (or not this caller's)."},
     409: {"model": ErrorBody, "description": "The run has not finished."},
@@ -57,7 +55,7 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
 
 
 def _run(service: Service, run_id: str, caller: str) -> RunRow:
-    row = service.runs.get(run_id, caller) if re.fullmatch(r"[0-9a-f]{24}", run_id) else None
+    row = service.runs.get(run_id, caller) if RUN_ID.fullmatch(run_id) else None
     if row is None:
         raise HTTPException(404, "no such run")
     return row
@@ -123,6 +121,6 @@ def delivery(
     """One delivery's PDF, by the name the manifest gives (deliveries/NAME)."""
     out = _finished(service, run_id, caller)
     path = out / "deliveries" / file
-    if not _FILE.fullmatch(file) or not path.is_file():
+    if not DELIVERY_FILE.fullmatch(file) or not path.is_file():
         raise HTTPException(404, "no such delivery")
     return FileResponse(path, media_type="application/pdf")

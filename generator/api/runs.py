@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import queue
+import re
 import secrets
 import shutil
 import sqlite3
@@ -31,6 +32,9 @@ from generator.profiles import Profile
 from generator.render.convert.base import Converter
 
 log = logging.getLogger("generator.api")
+#: A run's id, and a delivery's file name as the bulk run writes it (deliveries/NAME).
+RUN_ID = re.compile(r"[0-9a-f]{24}")
+DELIVERY_FILE = re.compile(r"[0-9]{6}_[0-9-]*_[A-Za-z0-9_-]+\.pdf")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

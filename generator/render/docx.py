@@ -21,6 +21,7 @@ from xml.parsers import expat
 import jinja2
 from docx.shared import Length
 from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.documents.values import TemplateValue
 from generator.errors import TemplateError
@@ -33,21 +34,26 @@ _PAGE_SIZE = re.compile(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"')
 _COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
 
 
-def environment() -> jinja2.Environment:
-    """Autoescaped, and strict: an unknown variable fails instead of printing nothing."""
+def environment(*, sandboxed: bool = False) -> jinja2.Environment:
+    """Autoescaped, and strict: an unknown variable fails instead of printing nothing.
+    ``sandboxed``: for templates from outside the repository (an insurer's edits uploaded to
+    the console), whose tags must reach nothing but the values they are given."""
+    if sandboxed:
+        return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 class _Compiled:
     """A template's bytes and its body, patched by docxtpl and compiled by jinja once."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, sandboxed: bool) -> None:
         try:
             self.raw = path.read_bytes()
             template = DocxTemplate(io.BytesIO(self.raw))
             template.init_docx()
             source = template.patch_xml(template.get_xml())
-            self.template = environment().from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+            compiler = environment(sandboxed=sandboxed)
+            self.template = compiler.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
         except (OSError, jinja2.TemplateSyntaxError, ValueError) as exc:
             raise TemplateError(f"template {path.name} cannot be loaded: {exc}") from None
         self.name = path.name
@@ -110,17 +116,19 @@ class _PackageDrawings:
 
 
 class TemplateSet:
-    """The templates of a folder, compiled on first use; safe to share between threads."""
+    """The templates of a folder, compiled on first use; safe to share between threads.
+    Any folder but the repository's own is rendered in jinja's sandbox."""
 
     def __init__(self, directory: Path = TEMPLATES_DIR) -> None:
         self.directory = directory
+        self.sandboxed = directory.resolve() != TEMPLATES_DIR
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
     def compiled(self, name: str) -> _Compiled:
         with self._lock:
             if name not in self._compiled:
-                self._compiled[name] = _Compiled(self.directory / name)
+                self._compiled[name] = _Compiled(self.directory / name, sandboxed=self.sandboxed)
             return self._compiled[name]
 
     def render(self, name: str, contexts: Sequence[Mapping[str, TemplateValue]]) -> bytes:

@@ -15,6 +15,7 @@ from typing import Protocol
 import jinja2
 from docx.shared import Length, Mm
 from docxtpl import DocxTemplate, RichText
+from jinja2.exceptions import SecurityError
 
 from generator.documents.values import BarcodeImage, Fitted, QrImage, TemplateValue
 from generator.errors import TemplateError
@@ -106,6 +107,8 @@ def member_pieces(
         pieces = list(template.generate(values))
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"template {name}: {exc.message}") from None
+    except SecurityError:  # a sandboxed template reaching past its values
+        raise TemplateError(f"template {name} reaches beyond its values") from None
     if not any(_may_list(piece) for piece in pieces):
         return pieces, False
     return list(_listed(pieces)), True

@@ -40,6 +40,7 @@ LIMIT = 256 * 1024
 class Console(NamedTuple):
     base: str
     browser: Browser
+    log: Path
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         wait_ready(f"http://127.0.0.1:{port}", process)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            yield Console(f"http://127.0.0.1:{port}", browser)
+            yield Console(f"http://127.0.0.1:{port}", browser, folder / "service.log")
             browser.close()
     finally:
         stop(process)
@@ -175,6 +176,12 @@ def test_an_operator_runs_the_sample_from_upload_to_zip(console: Console, tmp_pa
     assert answer.status == 404
     for opened in (context, replay, other.context):
         opened.close()
+    # The service's log names no delivery by its postcode and holds no member's name.
+    logged = console.log.read_text(encoding="utf-8")
+    assert "/deliveries/000001_" in logged
+    for entry in manifest["files"]:
+        assert entry["file"].removeprefix("deliveries/") not in logged
+    assert "鈴木" not in logged
 
 
 def test_a_template_change_is_proofed_beside_the_last_proof(

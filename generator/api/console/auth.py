@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from generator.api.console.views import page, session_of
 from generator.api.service import Service, service_of
-from generator.api.sessions import COOKIE, PATH, SIGNIN_COOKIE, Session, same
+from generator.api.sessions import COOKIE, PATH, SIGNIN_COOKIE, Session, cookie_value, same
 from generator.api.settings import caller
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -37,11 +37,17 @@ def signed_in(request: Request) -> Session:
     return session
 
 
+def _same_site(request: Request) -> bool:
+    """Whether a form was sent from this site's own page, as far as the browser says
+    (Origin, sent with every POST by current browsers; absent: no browser, nothing to ride)."""
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
 def checked(request: Request, csrf: Annotated[str, Form()] = "") -> Session:
     """The session of a form that carries its CSRF token and comes from this site."""
     session = signed_in(request)
-    origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+    if not _same_site(request):
         raise HTTPException(403, "the form came from another site")
     if not same(csrf, session.csrf):
         raise HTTPException(403, "the form's token is missing or stale: reload the page")
@@ -74,11 +80,14 @@ def signin(
     api_key: Annotated[str, Form()] = "",
     signin_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if not same(signin_token, request.cookies.get(SIGNIN_COOKIE, "")) or not signin_token:
+    expected = cookie_value(request.scope["headers"], SIGNIN_COOKIE) or ""
+    if not signin_token or not same(signin_token, expected) or not _same_site(request):
         return _signin_page(request, 403, "画面の有効期限が切れました。もう一度入力してください。")
     name = caller(api_key, service.key_hashes) if api_key.strip() else None
     if name is None:
         return _signin_page(request, 401, "APIキーが正しくありません。")
+    # A session the browser held before is ended, never carried over to the new caller.
+    service.sessions.close(cookie_value(request.scope["headers"], COOKIE))
     token, _ = service.sessions.open(name)
     response = RedirectResponse(f"{PATH}/runs", 303)
     _set_cookie(request, response, COOKIE, token)
@@ -92,7 +101,8 @@ def signout(
     service: Annotated[Service, Depends(service_of)],
     _: Annotated[Session, Depends(checked)],
 ) -> RedirectResponse:
-    service.sessions.close(request.cookies.get(COOKIE))
+    # The cookie the middleware took (the first of that name), not Starlette's last.
+    service.sessions.close(cookie_value(request.scope["headers"], COOKIE))
     response = RedirectResponse(f"{PATH}/signin", 303)
     response.delete_cookie(COOKIE, path=PATH)
     return response

@@ -1,19 +1,28 @@
 """Template proofs asked for in the console (校正刷りの作成), one at a time.
 
-Each proof is ``python -m generator templates proof`` in a process of its own, with its own
-LibreOffice: a proof rasterises pages with PDFium, which must not run on two threads of the
-service at once, and a template that upsets LibreOffice must not upset the service's
-converters. A proof lives in DATA/proofs/ID: ``job.json`` (owner, state, what was asked),
-the insurer's edited templates under ``templates/`` and the proof itself under ``proof/``.
+Each proof is ``python -m generator templates proof`` in a process group of its own, with
+its own LibreOffice: a proof rasterises pages with PDFium, which must not run on two threads
+of the service at once, and a template that upsets LibreOffice must not upset the service's
+converters. The group is ended when the service stops and when a proof outlasts
+``TIMEOUT``. The child gets no ``GENERATOR_*`` setting: its QR codes are signed with the
+proof's own key, never the facility keys, and an uploaded template (rendered in jinja's
+sandbox) finds no secret in its environment either.
+
+A proof lives in DATA/proofs/ID: the insurer's edited templates under ``templates/``, then
+``job.json`` (owner, state, what was asked: written last, so a job on disk is whole), and
+the proof itself under ``proof/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import queue
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -24,8 +33,13 @@ from pathlib import Path
 from generator.outputs import private_dirs, write_private
 
 log = logging.getLogger("generator.api")
-#: A proof of every template takes about a minute; one that takes this long is stuck.
+#: A proof of every template takes well under a minute; one that takes this long is stuck.
 TIMEOUT = 900.0
+#: Proofs a caller may have waiting or running at once.
+PENDING_LIMIT = 3
+#: What the page says of a proof that wrote nothing (the command's own words may name the
+#: service's folders).
+FAILED = "校正を作成できませんでした（テンプレートを確かめてください）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,7 @@ class ProofJobs:
         self._lock = threading.Lock()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="proofs", daemon=True)
+        self._child: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
         for job in sorted(self._all(), key=lambda j: j.seq):
@@ -62,21 +77,40 @@ class ProofJobs:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop taking proofs and end the one running, with its LibreOffice."""
         self._queue.put(None)
+        with self._lock:
+            child = self._child
+        if child is not None:
+            _end(child)
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
 
-    def create(self, owner: str, *, profile: str, issue: date, compare: str | None) -> ProofJob:
-        """A new proof's folder and record, not yet queued: its templates go in first."""
+    def pending(self, owner: str) -> int:
+        return sum(j.state in ("queued", "running") for j in self.of(owner))
+
+    def new_folder(self) -> tuple[str, Path]:
+        """A new proof's id and the folder its edited templates go in, before it is asked."""
         job_id = secrets.token_hex(12)
+        folder = self.folder(job_id) / "templates"
+        private_dirs(folder)
+        return job_id, folder
+
+    def ask(  # noqa: PLR0917 - what a proof is asked for, each named
+        self, job_id: str, owner: str, profile: str, issue: date, templates: tuple[str, ...],
+        compare: str | None,
+    ) -> ProofJob:  # fmt: skip
+        """Record the proof (its templates are in its folder already) and queue it."""
         with self._lock:
             seq = max((j.seq for j in self._all()), default=0) + 1
-            job = ProofJob(job_id, owner, seq, "queued", profile, issue.isoformat(), (), compare)
-            private_dirs(self.folder(job_id) / "templates")
+            job = ProofJob(job_id, owner, seq, "queued", profile, issue.isoformat(), templates,
+                           compare)  # fmt: skip
             self._save(job)
+        self._queue.put(job_id)
         return job
 
-    def queue(self, job: ProofJob, templates: tuple[str, ...]) -> None:
-        self._save(replace(job, templates=templates))
-        self._queue.put(job.id)
+    def discard(self, job_id: str) -> None:
+        shutil.rmtree(self.folder(job_id), ignore_errors=True)
 
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
@@ -114,18 +148,20 @@ class ProofJobs:
 
     def _loop(self) -> None:
         while (job_id := self._queue.get()) is not None:
-            path = self.folder(job_id) / "job.json"
-            job = self._read(path)
             try:
+                job = self._read(self.folder(job_id) / "job.json")
                 self._save(replace(job, state="running"))
-                error = self._proof(job)
-                self._save(replace(job, state="failed" if error else "done", error=error))
+                done = self._proof(job)
+                self._save(replace(job, state="done" if done else "failed",
+                                   error=None if done else FAILED))  # fmt: skip
             except Exception as error:  # a proof's failure must not stop the others
                 log.error("proof %s failed: %s", job_id, type(error).__name__)
-                self._save(replace(job, state="failed", error=type(error).__name__))
+                with contextlib.suppress(Exception):
+                    self._save(replace(job, state="failed", error=FAILED))
 
-    def _proof(self, job: ProofJob) -> str | None:
-        """Run the proof; None, or the command's last words when it wrote no proof."""
+    def _proof(self, job: ProofJob) -> bool:
+        """Run the proof; whether it wrote one (exit 1 means a page broke a rule: the proof
+        shows which)."""
         folder = self.folder(job.id)
         out = folder / "proof"
         shutil.rmtree(out, ignore_errors=True)  # a proof a stop interrupted starts afresh
@@ -138,7 +174,31 @@ class ProofJobs:
             command += ["--templates", str(folder / "templates")]
         if job.compare is not None:
             command += ["--compare", str(self.folder(job.compare) / "proof")]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        if (out / "proof.json").is_file():
-            return None  # exit 1 means a page broke a rule: the proof shows which
-        return (done.stderr.strip().splitlines() or ["the proof wrote nothing"])[-1]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("GENERATOR_")}
+        child = subprocess.Popen(
+            command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, text=True,
+        )  # fmt: skip
+        with self._lock:
+            self._child = child
+        try:
+            child.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log.error("proof %s took over %.0f s: ended", job.id, TIMEOUT)
+        finally:
+            _end(child)
+            with self._lock:
+                self._child = None
+        return child.returncode in (0, 1) and (out / "proof.json").is_file()
+
+
+def _end(child: subprocess.Popen[str]) -> None:
+    """End a proof's process group (the CLI and its LibreOffice), if it is still there."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGTERM)
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()

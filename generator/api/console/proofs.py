@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import time
 import zipfile
 from collections.abc import AsyncIterator
@@ -24,12 +25,12 @@ from fastapi.responses import (
 from starlette.exceptions import HTTPException
 
 from generator.api.console.auth import checked, signed_in
-from generator.api.console.proof_jobs import ProofJob, ProofJobs
+from generator.api.console.proof_jobs import PENDING_LIMIT, ProofJob, ProofJobs
 from generator.api.console.runs_pages import RETRY_MS, STREAM_SECONDS
 from generator.api.console.views import page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
-from generator.outputs import write_private
+from generator.outputs import private_binary
 from generator.proof.render import ENTRIES
 
 router = APIRouter(prefix=f"{PATH}/proofs", include_in_schema=False)
@@ -51,13 +52,21 @@ def _job(jobs: ProofJobs, job_id: str, session: Session) -> ProofJob:
     return job
 
 
-def _list(request: Request, service: Service, session: Session, status: int = 200,
-          problems: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _list(  # noqa: PLR0917 - a page and what it shows
+    request: Request,
+    service: Service,
+    session: Session,
+    status: int = 200,
+    problems: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     jobs = jobs_of(request).of(session.caller)
+    done = [job for job in jobs if job.state == "done"]
+    chosen = {"issue_date": date.today().isoformat(), "compare": done[0].id if done else ""}
     return page(
         request, "proofs.html", status, jobs=jobs, profiles=service.profile_ids(),
-        today=date.today().isoformat(), names=sorted(TEMPLATE_NAMES), problems=problems or {},
-        done=[job for job in jobs if job.state == "done"],
+        names=sorted(TEMPLATE_NAMES), problems=problems or {}, done=done,
+        values=chosen | (values or {}),
     )  # fmt: skip
 
 
@@ -101,17 +110,29 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
         issued = date.fromisoformat(issue_date)
     except ValueError:
         problems["issue_date"] = "交付年月日を YYYY-MM-DD で入力してください。"
-    if compare and (_ID.fullmatch(compare) is None or jobs.get(compare, session.caller) is None):
-        problems["compare"] = "比べる校正を選び直してください。"
+    earlier = jobs.get(compare, session.caller) if _ID.fullmatch(compare) else None
+    if compare and (earlier is None or earlier.state != "done"):
+        problems["compare"] = "比べる校正を、作成済みのものから選び直してください。"
     if (found := _templates_problem(files)) is not None:
         problems["templates"] = found
+    if jobs.pending(session.caller) >= PENDING_LIMIT:
+        problems["templates"] = (
+            f"作成待ちの校正が{PENDING_LIMIT}件あります。終わってから作成してください。"
+        )
     if problems:
-        return _list(request, service, session, 422, problems)
-    job = jobs.create(session.caller, profile=profile, issue=issued, compare=compare or None)
-    for upload in files:
-        write_private(jobs.folder(job.id) / "templates" / str(upload.filename), upload.file.read())
-    jobs.queue(job, tuple(sorted(str(f.filename) for f in files)))
-    return RedirectResponse(f"{PATH}/proofs/{job.id}", 303)
+        values = {"profile": profile, "issue_date": issue_date, "compare": compare}
+        return _list(request, service, session, 422, problems, values)
+    job_id, folder = jobs.new_folder()
+    try:
+        for upload in files:
+            with private_binary(folder / str(upload.filename)) as stored:
+                shutil.copyfileobj(upload.file, stored, 1 << 20)
+        names = tuple(sorted(str(f.filename) for f in files))
+        jobs.ask(job_id, session.caller, profile, issued, names, compare or None)
+    except BaseException:
+        jobs.discard(job_id)
+        raise
+    return RedirectResponse(f"{PATH}/proofs/{job_id}", 303)
 
 
 @router.get("/{job_id}", response_class=HTMLResponse)
@@ -140,7 +161,7 @@ async def events(
         yield f"retry: {RETRY_MS}\n\n"
         ends = time.monotonic() + STREAM_SECONDS
         while not await request.is_disconnected() and time.monotonic() < ends:
-            job = _job(jobs, job_id, session)
+            job = await asyncio.to_thread(_job, jobs, job_id, session)
             yield f"event: progress\ndata: {json.dumps({'state': job.state})}\n\n"
             if job.state in ("done", "failed"):
                 yield "event: end\ndata: {}\n\n"

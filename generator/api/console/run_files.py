@@ -6,33 +6,31 @@ errors.csv). Every file is found through the caller's own run, by a name the man
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import json
-import re
-import shutil
 import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import pypdfium2 as pdfium
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
 from generator.api.console.auth import signed_in
 from generator.api.console.views import page
-from generator.api.runs import RunRow
+from generator.api.runs import DELIVERY_FILE, RUN_ID, RunRow
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
-from generator.outputs import private_binary
 
 router = APIRouter(prefix=f"{PATH}/runs/{{run_id}}", include_in_schema=False)
-_RUN_ID = re.compile(r"[0-9a-f]{24}")
-_FILE = re.compile(r"[0-9]{6}_[0-9-]*_[A-Za-z0-9_-]+\.pdf")
-#: Rows of the error table on the page; the rest are in errors.csv.
-ERROR_ROWS = 500
+#: Rows of the error table on the page, and deliveries a page; the rest are in the files.
+ERROR_ROWS, DELIVERIES_PER_PAGE = 500, 100
 #: A thumbnail's and the page viewer's resolution, in dots per inch.
 THUMB_DPI, VIEW_DPI = 30, 110
 #: PDFium is not safe to call from two threads at once.
@@ -52,7 +50,7 @@ class Delivery:
 
 def run_of(service: Service, run_id: str, session: Session) -> RunRow:
     """The caller's run; 404 for another caller's, as for one that does not exist."""
-    row = service.runs.get(run_id, session.caller) if _RUN_ID.fullmatch(run_id) else None
+    row = service.runs.get(run_id, session.caller) if RUN_ID.fullmatch(run_id) else None
     if row is None:
         raise HTTPException(404, "no such run")
     return row
@@ -65,8 +63,16 @@ def _done(service: Service, run_id: str, session: Session) -> Path:
     return Path(row.out)
 
 
-def deliveries(row: RunRow) -> list[Delivery]:
-    manifest = json.loads((Path(row.out) / "manifest.json").read_text(encoding="utf-8"))
+def deliveries(row: RunRow) -> tuple[Delivery, ...]:
+    """The run's deliveries in postcode order, from its manifest (read once while it is
+    the same file: a large run's manifest lists every record)."""
+    path = Path(row.out) / "manifest.json"
+    return _listed(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _listed(path: str, _version: int) -> tuple[Delivery, ...]:
+    manifest = json.loads(Path(path).read_text(encoding="utf-8"))
     found = [
         Delivery(
             file=entry["file"].removeprefix("deliveries/"),
@@ -77,20 +83,21 @@ def deliveries(row: RunRow) -> list[Delivery]:
         )
         for entry in manifest["files"]
     ]
-    return sorted(found, key=lambda d: (d.postcode, d.file))
+    return tuple(sorted(found, key=lambda d: (d.postcode, d.file)))
 
 
 def errors_table(row: RunRow) -> tuple[list[dict[str, str]], int]:
     """The first ``ERROR_ROWS`` rows of errors.csv (record_id, field, message), and how many
-    in all. The messages name what is wrong, never a value."""
+    in all (read past, not held). The messages name what is wrong, never a value."""
     with (Path(row.out) / "errors.csv").open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    return rows[:ERROR_ROWS], len(rows)
+        reader = csv.DictReader(file)
+        shown = list(itertools.islice(reader, ERROR_ROWS))
+        return shown, len(shown) + sum(1 for _ in reader)
 
 
 def _delivery(service: Service, run_id: str, session: Session, file: str) -> Path:
     path = _done(service, run_id, session) / "deliveries" / file
-    if not _FILE.fullmatch(file) or not path.is_file():
+    if not DELIVERY_FILE.fullmatch(file) or not path.is_file():
         raise HTTPException(404, "no such delivery")
     return path
 
@@ -120,6 +127,8 @@ def page_count(pdf: Path) -> int:
 
 
 _PRIVATE = {"cache-control": "private, no-store"}
+#: A finished run's pages never change: the browser may keep their pictures for a while.
+_KEPT = {"cache-control": "private, max-age=86400, immutable"}
 
 
 @router.get("/deliveries/{file}/pages/{number}.png")
@@ -133,7 +142,7 @@ def page_image(  # noqa: PLR0917 - path, query and dependencies
 ) -> Response:
     pdf = _delivery(service, run_id, session, file)
     png = page_png(pdf, number, THUMB_DPI if thumb else VIEW_DPI)
-    return Response(png, media_type="image/png", headers=_PRIVATE)
+    return Response(png, media_type="image/png", headers=_KEPT)
 
 
 @router.get("/deliveries/{file}/view", response_class=HTMLResponse)
@@ -187,24 +196,43 @@ def errors_csv(
                         headers=_PRIVATE)  # fmt: skip
 
 
-_ZIP_LOCK = threading.Lock()
+class _Chunks(io.RawIOBase):
+    """Where zipfile writes a streamed ZIP: the bytes wait here until the response takes
+    them (not seekable, so zipfile writes each entry's sizes after its data)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def taken(self) -> Iterator[bytes]:
+        parts, self.parts = self.parts, []
+        yield from parts
 
 
-def deliveries_zip(out: Path) -> Path:
-    """Every delivery in one ZIP beside the run's outputs (not in them: the manifest lists
-    what the run wrote), made once, owner-only. PDFs are compressed already: stored."""
-    target = out.parent / "deliveries.zip"
-    with _ZIP_LOCK:
-        if not target.is_file():
-            with private_binary(target) as file, zipfile.ZipFile(file, "w") as archive:
-                for pdf in sorted((out / "deliveries").glob("*.pdf")):
-                    info = zipfile.ZipInfo(f"deliveries/{pdf.name}")
-                    with (
-                        archive.open(info, "w", force_zip64=True) as entry,
-                        pdf.open("rb") as pdf_file,
-                    ):
-                        shutil.copyfileobj(pdf_file, entry, 1 << 20)
-    return target
+def deliveries_zip(out: Path) -> Iterator[bytes]:
+    """Every delivery the manifest lists, as one ZIP made while it is sent: no copy of a
+    run's PDFs on disk or in memory. PDFs are compressed already: stored. The same run
+    gives the same bytes (entries in the manifest's order, zipfile's fixed 1980 time)."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    chunks = _Chunks()
+    with zipfile.ZipFile(chunks, "w") as archive:
+        for entry in manifest["files"]:
+            info = zipfile.ZipInfo(entry["file"])
+            with (
+                archive.open(info, "w", force_zip64=True) as stored,
+                (out / entry["file"]).open("rb") as pdf,
+            ):
+                while block := pdf.read(1 << 20):
+                    stored.write(block)
+                    yield from chunks.taken()
+            yield from chunks.taken()
+    yield from chunks.taken()
 
 
 @router.get("/deliveries.zip")
@@ -212,7 +240,7 @@ def all_deliveries(
     run_id: str,
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
-) -> FileResponse:
-    path = deliveries_zip(_done(service, run_id, session))
-    return FileResponse(path, media_type="application/zip",
-                        filename=f"deliveries-{run_id}.zip", headers=_PRIVATE)  # fmt: skip
+) -> StreamingResponse:
+    out = _done(service, run_id, session)
+    headers = {**_PRIVATE, "content-disposition": f'attachment; filename="deliveries-{run_id}.zip"'}
+    return StreamingResponse(deliveries_zip(out), media_type="application/zip", headers=headers)

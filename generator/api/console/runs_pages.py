@@ -15,7 +15,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from generator.api.console.auth import checked, signed_in
-from generator.api.console.run_files import deliveries, errors_table, run_of
+from generator.api.console.run_files import (
+    DELIVERIES_PER_PAGE,
+    deliveries,
+    errors_table,
+    run_of,
+)
 from generator.api.console.views import page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
@@ -42,7 +47,7 @@ def runs(
     counts = {row.id: json.loads(row.counts) if row.counts else {} for row in rows}
     pages = max(1, -(-total // PER_PAGE))
     return page(request, "runs.html", rows=rows, counts=counts, total=total,
-                number=number, pages=pages)  # fmt: skip
+                number=number, pages=pages, per_page=PER_PAGE)  # fmt: skip
 
 
 def _form(request: Request, service: Service, status: int = 200, **values: object) -> Response:
@@ -111,13 +116,18 @@ def run_page(
     run_id: str,
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
+    number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> Response:
     row = run_of(service, run_id, session)
     finished = row.state == "done"
     errors, error_total = errors_table(row) if finished else ([], 0)
+    listed = deliveries(row) if finished else ()
+    pages = max(1, -(-len(listed) // DELIVERIES_PER_PAGE))
+    start = (min(number, pages) - 1) * DELIVERIES_PER_PAGE
     return page(
         request, "run.html", row=row, counts=json.loads(row.counts) if row.counts else {},
-        deliveries=deliveries(row) if finished else [], errors=errors, error_total=error_total,
+        deliveries=listed[start : start + DELIVERIES_PER_PAGE], delivery_total=len(listed),
+        number=min(number, pages), pages=pages, errors=errors, error_total=error_total,
     )  # fmt: skip
 
 
@@ -138,7 +148,7 @@ async def events(
         yield f"retry: {RETRY_MS}\n\n"
         ends = time.monotonic() + STREAM_SECONDS
         while not await request.is_disconnected() and time.monotonic() < ends:
-            row = run_of(service, run_id, session)
+            row = await asyncio.to_thread(run_of, service, run_id, session)
             now = time.monotonic()
             seen.append((now, row.pages_done))
             while now - seen[0][0] > WINDOW:

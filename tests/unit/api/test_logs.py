@@ -54,6 +54,29 @@ def test_the_access_log_keeps_the_path_and_drops_the_query(captured: io.StringIO
 
 
 @pytest.mark.usefixtures("app")
+@pytest.mark.parametrize("captured", ["uvicorn.access"], indirect=True)
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/v1/runs/r/deliveries/000003_1500001_home-2.pdf", "/v1/runs/r/deliveries/000003_…"),
+        (
+            "/console/runs/r/deliveries/000003_1500001_home-2.pdf/pages/1.png?thumb=true",
+            "/console/runs/r/deliveries/000003_…/pages/1.png",
+        ),
+    ],
+)
+def test_a_deliverys_postcode_stays_out_of_the_access_log(
+    captured: io.StringIO, path: str, logged: str
+) -> None:
+    """A delivery at home is named by the member's postcode: the log keeps its number."""
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200
+    )
+    assert captured.getvalue() == f"GET {logged} HTTP/1.1 200 OK\n"
+    assert "1500001" not in captured.getvalue()
+
+
+@pytest.mark.usefixtures("app")
 @pytest.mark.parametrize("captured", ["uvicorn.error"], indirect=True)
 def test_an_exception_that_leaves_the_app_is_logged_by_its_type_only(captured: io.StringIO) -> None:
     try:

@@ -135,3 +135,26 @@ def test_a_stored_docx_holds_the_same_parts_uncompressed(kind: str, keys, tmp_pa
         assert {i.compress_type for i in packed.infolist()} == {zipfile.ZIP_DEFLATED}
         assert stored.namelist() == packed.namelist()
         assert all(stored.read(name) == packed.read(name) for name in packed.namelist())
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "{{ cycler.__init__.__globals__.os.getcwd() }}",
+        "{{ value.__class__.__mro__ }}",
+        "{{ value.upper.__self__.__class__.__subclasses__() }}",
+    ],
+)
+def test_a_template_from_elsewhere_reaches_nothing_but_its_values(
+    tmp_path: Path, reach: str
+) -> None:
+    """An insurer's uploaded template is rendered in jinja's sandbox: a tag that reaches
+    for Python's internals (and from there the machine) is refused, not run."""
+    document = docx.Document()
+    document.add_paragraph("{{ value }} " + reach)
+    document.save(str(tmp_path / "uploaded.docx"))
+    templates = TemplateSet(tmp_path)
+    assert templates.sandboxed
+    assert not TemplateSet().sandboxed
+    with pytest.raises(TemplateError, match=r"uploaded\.docx reaches beyond its values"):
+        templates.render("uploaded.docx", [{"value": "text"}])

@@ -4,14 +4,19 @@
 
 function progress(section) {
   const events = new EventSource(section.dataset.events);
-  const text = (id, value) => { document.getElementById(id).textContent = value; };
+  // The run's page shows pages, pages/s and time left; a proof's page only its state.
+  const text = (id, value) => {
+    const element = document.getElementById(id);
+    if (element && element.textContent !== value) element.textContent = value;
+  };
   const states = { queued: "待機中", running: "作成中", done: "完了", failed: "失敗" };
   events.addEventListener("progress", (message) => {
     const p = JSON.parse(message.data);
+    text("state", states[p.state] || p.state);
     const bar = document.getElementById("bar");
+    if (!bar) return;
     bar.max = Math.max(p.total, 1);
     bar.value = p.done;
-    text("state", states[p.state] || p.state);
     text("pages", p.total ? `${p.done.toLocaleString("ja-JP")} / ${p.total.toLocaleString("ja-JP")}` : "準備中");
     text("rate", p.rate ? p.rate.toFixed(1) : "–");
     text("eta", p.eta === null ? "–" : p.eta < 60 ? `${p.eta}秒` : `${Math.ceil(p.eta / 60)}分`);

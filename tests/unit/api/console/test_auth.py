@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from generator.api.sessions import LIFETIME, Sessions
 from tests.unit.api.console.conftest import KEY_A, KEY_B, browser, finished, hidden, owner, sign_in
 
 
@@ -81,10 +83,12 @@ def test_forms_need_the_sessions_token_and_this_sites_origin(app: FastAPI) -> No
     )
     assert other_site.status_code == 403
     assert client.get("/console/runs").status_code == 200  # still signed in
-    posted = client.post(
-        "/console/runs", data={"profile": "kenpo-fy3"}, files={"records": ("m.csv", b"record_id\n")}
-    )
-    assert posted.status_code == 403
+    form = {"profile": "kenpo-fy3", "kind": "enrolment", "issue_date": "2025-12-01"}
+    upload = {"records": ("m.csv", b"record_id\n")}
+    assert client.post("/console/runs", data=form, files=upload).status_code == 403
+    forged = client.post("/console/runs", data={**form, "csrf": "forged"}, files=upload)
+    assert forged.status_code == 403
+    assert "読み込み直してください" in forged.text  # a page to act on, not JSON
     assert list((app.state.service.runs.root).iterdir()) == []
 
 
@@ -119,3 +123,64 @@ def test_another_keys_runs_do_not_exist(app: FastAPI) -> None:
     ):
         assert second.get(path).status_code == 404, path
     assert run_id not in second.get("/console/runs").text
+
+
+def test_a_sign_in_form_without_its_cookie_or_from_another_site_is_refused(app: FastAPI) -> None:
+    client = browser(app)
+    token = hidden(client.get("/console/signin").text, "signin_token")
+    other_site = client.post(
+        "/console/signin",
+        data={"api_key": KEY_A, "signin_token": token},
+        headers={"origin": "https://evil.example"},
+    )
+    assert other_site.status_code == 403
+    client.cookies.clear()
+    without_cookie = client.post("/console/signin", data={"api_key": KEY_A, "signin_token": token})
+    assert without_cookie.status_code == 403
+    assert "hdg_session" not in client.cookies
+
+
+def test_signing_in_again_ends_the_session_before(app: FastAPI) -> None:
+    client = browser(app)
+    sign_in(client, KEY_A)
+    first = client.cookies["hdg_session"]
+    fresh = browser(app)  # a second tab's sign-in form, sent with the first session's cookie
+    token = hidden(fresh.get("/console/signin").text, "signin_token")
+    client.cookies.set("hdg_signin", fresh.cookies["hdg_signin"], path="/console")
+    answer = client.post("/console/signin", data={"api_key": KEY_B, "signin_token": token})
+    assert answer.status_code == 303
+    replay = browser(app)
+    replay.cookies.set("hdg_session", first, path="/console")
+    assert replay.get("/console/runs").status_code == 303
+
+
+def test_a_session_ends_after_its_lifetime() -> None:
+    now = [1000.0]
+    sessions = Sessions(clock=lambda: now[0])
+    token, session = sessions.open("someone")
+    assert sessions.find(token) == session
+    now[0] += LIFETIME - 1
+    assert sessions.find(token) == session
+    now[0] += 2
+    assert sessions.find(token) is None
+    assert sessions.find("") is None
+    assert sessions.find("made-up") is None
+
+
+def test_a_cookie_is_secure_where_the_service_is_reached_over_https(app: FastAPI) -> None:
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    answer = client.get("/console/signin")
+    cookie = answer.headers["set-cookie"]
+    assert "secure" in cookie.lower()
+
+
+def test_an_unknown_console_page_is_a_page_and_the_apis_errors_stay_json(app: FastAPI) -> None:
+    client = browser(app)
+    sign_in(client, KEY_A)
+    missing = client.get("/console/runs/0123456789abcdef01234567")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "一括作成の一覧へ" in missing.text
+    api = client.get("/v1/runs/0123456789abcdef01234567", headers={"x-api-key": KEY_A})
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/json"

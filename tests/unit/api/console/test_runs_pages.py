@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -149,7 +150,7 @@ def test_a_finished_run_shows_its_errors_and_deliveries_in_postcode_order(
     assert "data-events" not in html
 
 
-def test_any_page_of_a_delivery_is_a_picture(done: tuple[TestClient, str]) -> None:
+def test_any_page_of_a_delivery_is_a_picture(done: tuple[TestClient, str], app: FastAPI) -> None:
     client, run_id = done
     base = f"/console/runs/{run_id}/deliveries/000002_0600042_E00001.pdf"
     thumb, page = client.get(f"{base}/pages/1.png?thumb=true"), client.get(f"{base}/pages/4.png")
@@ -161,20 +162,29 @@ def test_any_page_of_a_delivery_is_a_picture(done: tuple[TestClient, str]) -> No
     assert f'src="{base}/pages/3.png"' in viewer
     assert "3 / 4" in viewer
     assert client.get(f"{base}/view?page=5").status_code == 404
-    assert client.get(f"/console/runs/{run_id}/deliveries/..%2Fmanifest.json").status_code == 404
+    # A file not named as a delivery is not served, though it lies in the folder.
+    out = Path(app.state.service.runs.get(run_id, owner(app, KEY_A)).out)
+    (out / "deliveries" / "notes.pdf").write_bytes(b"%PDF-")
+    for name in ("notes.pdf", "notes.pdf/view", "notes.pdf/pages/1.png"):
+        assert client.get(f"/console/runs/{run_id}/deliveries/{name}").status_code == 404
 
 
 def test_the_downloads_are_the_runs_own_files(done: tuple[TestClient, str], app: FastAPI) -> None:
     client, run_id = done
     out = Path(app.state.service.runs.get(run_id, owner(app, KEY_A)).out)
-    archive = zipfile.ZipFile(
-        io.BytesIO(client.get(f"/console/runs/{run_id}/deliveries.zip").content)
+    before = sorted(out.parent.rglob("*"))
+    zipped = client.get(f"/console/runs/{run_id}/deliveries.zip")
+    assert (
+        zipped.headers["content-disposition"] == f'attachment; filename="deliveries-{run_id}.zip"'
     )
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    assert archive.testzip() is None
     assert {i.filename: archive.read(i) for i in archive.infolist()} == {
         f"deliveries/{p.name}": p.read_bytes() for p in (out / "deliveries").iterdir()
     }
-    assert (out.parent / "deliveries.zip").stat().st_mode & 0o777 == 0o600
-    assert not (out / "deliveries.zip").exists()  # beside the outputs the manifest lists
+    # Made as it is sent, the same bytes each time, and nothing left on disk.
+    assert client.get(f"/console/runs/{run_id}/deliveries.zip").content == zipped.content
+    assert sorted(out.parent.rglob("*")) == before
     manifest = client.get(f"/console/runs/{run_id}/manifest.json")
     assert json.loads(manifest.content) == json.loads((out / "manifest.json").read_bytes())
     errors = client.get(f"/console/runs/{run_id}/errors.csv")
@@ -188,3 +198,54 @@ def test_a_finished_runs_stream_says_so_and_ends(done: tuple[TestClient, str]) -
         text = "".join(stream.iter_text())
     assert text.startswith("retry: 1000\n\nevent: progress\n")
     assert text.endswith('event: end\ndata: {"state": "done"}\n\n')
+
+
+def test_deliveries_are_shown_a_hundred_a_page(app: FastAPI) -> None:
+    client = browser(app)
+    sign_in(client, KEY_A)
+    files = {f"{n:06d}_{1000000 + n}_E{n:05d}.pdf": (str(1000000 + n), 2) for n in range(1, 106)}
+    run_id = finished(app, owner(app, KEY_A), files)
+    first = client.get(f"/console/runs/{run_id}").text
+    second = client.get(f"/console/runs/{run_id}?page=2").text
+    assert len(re.findall(r"〒\d{3}-\d{4}", first)) == 100
+    assert re.findall(r"〒(\d{3}-\d{4})", second) == [f"100-{n:04d}" for n in range(101, 106)]
+    assert "送付物（郵便番号順、105件）" in first
+
+
+def test_a_large_delivery_streams_into_the_zip_block_by_block(tmp_path: Path) -> None:
+    from generator.api.console.run_files import deliveries_zip
+
+    (tmp_path / "deliveries").mkdir()
+    large = os.urandom(3 * 1024 * 1024 + 5)
+    (tmp_path / "deliveries" / "000001_1000001_E00001.pdf").write_bytes(large)
+    manifest = {"files": [{"file": "deliveries/000001_1000001_E00001.pdf"}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    parts = list(deliveries_zip(tmp_path))
+    assert len(parts) > 3
+    assert max(len(part) for part in parts) <= 1024 * 1024 + 1024
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(parts)))
+    assert archive.read("deliveries/000001_1000001_E00001.pdf") == large
+
+
+def test_a_running_runs_stream_moves_with_it_and_ends_for_the_browser_to_reopen(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.api.console import runs_pages
+
+    monkeypatch.setattr(runs_pages, "STREAM_SECONDS", 1.2)
+    monkeypatch.setattr(runs_pages, "TICK", 0.1)
+    client = browser(app)
+    csrf = sign_in(client, KEY_A)
+    answer = client.post(
+        "/console/runs",
+        data={**FORM, "csrf": csrf},
+        files={"records": ("members.csv", CSV, "text/csv")},
+    )
+    run_id = answer.headers["location"].rsplit("/", 1)[1]
+    manager = app.state.service.runs
+    manager._set(run_id, state="running", pages_done=40, pages_total=100)
+    with client.stream("GET", f"/console/runs/{run_id}/events") as stream:
+        text = "".join(stream.iter_text())
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    assert events == [{"state": "running", "done": 40, "total": 100, "rate": 0.0, "eta": None}]
+    assert "event: end" not in text  # not finished: the browser opens the stream again
