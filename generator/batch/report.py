@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from generator.batch.config import RunConfig
+from generator.batch.plan import recipient_from_json
 from generator.batch.store import Store
 from generator.outputs import private_text
 from generator.preflight import preflight
@@ -23,7 +24,7 @@ _RECORDS = (
     "WHERE r.seq NOT IN (SELECT seq FROM errors) ORDER BY r.seq"
 )
 _FILES = (
-    "SELECT file, key, postcode, members, pages, sha256 FROM deliveries "
+    "SELECT file, key, postcode, recipient, members, pages, sha256 FROM deliveries "
     "WHERE file IS NOT NULL ORDER BY ordinal"
 )
 
@@ -107,11 +108,16 @@ def write_manifest(config: RunConfig, store: Store, fingerprint: str) -> dict[st
             }
             handle.write(("," if index else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
         handle.write('\n ],\n "files": [')
-        for index, (file, key, postcode, members, pages, sha) in enumerate(store.iterate(_FILES)):
+        for index, (file, key, postcode, recipient, members, pages, sha) in enumerate(
+            store.iterate(_FILES)
+        ):
+            addressee = recipient_from_json(str(recipient))
             entry = {
                 "file": f"deliveries/{file}",
                 "delivery": key,
                 "postcode": postcode,
+                # The employer's name (事業所名); a household's is a member's: never here.
+                "employer": addressee.name if addressee.employer else None,
                 "members": members,
                 "pages": pages,
                 "sha256": sha,

@@ -43,7 +43,9 @@ class Delivery:
 
     file: str
     postcode: str
+    #: The employer's name; None for a household's delivery (at home).
     employer: str | None
+    code: str
     members: int
     pages: int
 
@@ -77,7 +79,8 @@ def _listed(path: str, _version: int) -> tuple[Delivery, ...]:
         Delivery(
             file=entry["file"].removeprefix("deliveries/"),
             postcode=entry["postcode"],
-            employer=None if entry["delivery"].startswith("home") else entry["delivery"],
+            employer=entry.get("employer"),
+            code=entry["delivery"],
             members=entry["members"],
             pages=entry["pages"],
         )

@@ -77,6 +77,9 @@ def test_home_members_get_their_own_household_delivery(config: RunConfig) -> Non
     assert homes
     assert employers
     assert all("home-" in f["file"] for f in homes)
+    # The employer's name for an employer's delivery; never a member's for a household's.
+    assert all(f["employer"] is None for f in homes)
+    assert all(f["employer"] for f in employers)
 
 
 def test_the_same_input_gives_the_same_bytes(config: RunConfig, tmp_path: Path) -> None:

@@ -100,6 +100,7 @@ def finished(app: FastAPI, owner: str, deliveries: dict[str, tuple[str, int]]) -
                 "file": f"deliveries/{name}",
                 "delivery": code,
                 "postcode": postcode,
+                "employer": None if code.startswith("home") else f"株式会社{code}",
                 "members": 1,
                 "pages": pages,
                 "sha256": "",

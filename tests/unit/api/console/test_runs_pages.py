@@ -144,7 +144,7 @@ def test_a_finished_run_shows_its_errors_and_deliveries_in_postcode_order(
     client, run_id = done
     html = client.get(f"/console/runs/{run_id}").text
     assert re.findall(r"〒(\d{3}-\d{4})", html) == ["060-0042", "100-0001", "900-0001"]
-    assert "事業所 E00001" in html
+    assert "株式会社E00001" in html
     assert "自宅（任意継続・特例退職）" in html
     assert re.search(r"<td>M-0001</td><td>name</td><td>is missing</td>", html)
     assert "data-events" not in html
