@@ -9,6 +9,7 @@ run has finished, or once pass 1 has failed: a state that was never planned is n
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -45,11 +46,14 @@ class Store:
     def __init__(self, directory: Path) -> None:
         try:
             private_dirs(directory)  # the run's folder too, when this makes it
+            self._held = _hold(directory)
             path = directory / "state.sqlite"
             path.touch(mode=FILE_MODE, exist_ok=True)
             path.chmod(FILE_MODE)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
+            if hasattr(self, "_held"):
+                os.close(self._held)
             raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
         self._lock = threading.Lock()
         # A small page cache: pass 2 reads a batch's rows once, by index, and the default
@@ -93,6 +97,20 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        os.close(self._held)  # and with it the lock
+
+
+def _hold(directory: Path) -> int:
+    """Lock the state for this process (the kernel lets go when the process ends, killed
+    or not): two runs of one folder at once, two ``--resume`` say, would each redo and
+    write the other's deliveries."""
+    held = os.open(directory / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(held)
+        raise OutputError(f"{directory.parent} is in use by another run") from None
+    return held
 
 
 def discard(directory: Path, made: Path | None = None) -> None:

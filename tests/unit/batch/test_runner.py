@@ -132,6 +132,22 @@ def test_a_crashed_run_resumes_to_the_same_bytes(config: RunConfig, tmp_path: Pa
     assert resumed.calls < fresh.calls, "finished deliveries are not redone"
 
 
+def test_a_run_of_a_folder_in_use_is_refused_and_leaves_its_state(config: RunConfig) -> None:
+    """Two ``--resume`` of one folder at once would each write the other's deliveries."""
+    crashing = dataclasses.replace(config, workers=1)
+    with pytest.raises(_CrashError):
+        run(crashing, converter=_CrashErroringConverter(after=2))
+    other = Store(config.work_dir)  # another run, resuming the folder first
+    try:
+        with pytest.raises(OutputError, match="is in use by another run"):
+            run(dataclasses.replace(config, resume=True), converter=FakeConverter())
+        assert (config.work_dir / "state.sqlite").is_file()
+    finally:
+        other.close()
+    run(dataclasses.replace(config, resume=True), converter=FakeConverter())
+    assert not config.work_dir.exists()
+
+
 def test_resume_refuses_other_input(config: RunConfig, tmp_path: Path) -> None:
     crashing = dataclasses.replace(config, workers=1)
     with pytest.raises(_CrashError):
