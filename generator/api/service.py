@@ -132,6 +132,17 @@ class Service:
         """The profiles the service offers: PROFILES_DIR's ``*.toml`` files, by id."""
         return sorted(p.stem for p in self.settings.profiles_dir.glob("*.toml"))
 
+    def profile_names(self) -> dict[str, str]:
+        """Each profile's id → its insurer's name (保険者名), as an operator knows it; the id
+        alone for one that cannot be read."""
+        names = {}
+        for profile_id in self.profile_ids():
+            try:
+                names[profile_id] = self.profile(profile_id).insurer.name
+            except ProfileError:
+                names[profile_id] = profile_id
+        return names
+
     def profile(self, profile_id: str) -> Profile:
         """An insurer profile by id: PROFILES_DIR/ID.toml, read once."""
         with self._profiles_lock:

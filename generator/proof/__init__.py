@@ -92,6 +92,12 @@ def _proof_sample(
                 "old_png": f"{entry.key}/{name}-old.png",
                 "diff_png": f"{entry.key}/{name}-diff.png",
             }
+            if diff.box is not None and diff.changed < 1.0:
+                sheets.save_png(sheets.zoom(before, shot, diff.box), folder / f"{name}-zoom.png")
+                # Where on the page, as a reviewer says it: from the top, in per cent.
+                top, bottom = diff.box[1] / shot.height, diff.box[3] / shot.height
+                page |= {"zoom_png": f"{entry.key}/{name}-zoom.png",
+                         "where": [round(top * 100), round(bottom * 100)]}  # fmt: skip
         elif config.compare is not None:
             page |= {"changed": 1.0}  # a page the old proof did not have
         pages.append(page)

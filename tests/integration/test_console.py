@@ -97,18 +97,18 @@ def test_an_operator_runs_the_sample_from_upload_to_zip(console: Console, tmp_pa
     too_large = tmp_path / "too-large.csv"
     too_large.write_bytes(b"x" * (LIMIT + 1))
     page.get_by_label(re.compile("会員ファイル")).set_input_files(too_large)
-    expect(page.locator("#records-size")).to_have_text("ファイルが大きすぎます（上限 256 KiB）。")
+    expect(page.locator("#records-size")).to_have_text("ファイルが大きすぎます（上限 256 KB）。")
     _shot(page, "03-new-run-too-large")
     page.get_by_label(re.compile("会員ファイル")).set_input_files(SAMPLE / "bulk.csv")
     expect(page.locator("#records-size")).to_be_hidden()
-    page.get_by_label("保険者設定").select_option("kenpo-fy3")
+    page.get_by_label("保険者").select_option("kenpo-fy3")
     page.get_by_label("交付の種類").select_option("enrolment")
     _shot(page, "04-new-run")
     page.get_by_role("button", name="作成を開始").click()
 
     # Progress as the server pushes it: a page count with its total, before the reload.
     expect(page.locator("#pages")).to_have_text(
-        re.compile(r"^[\d,]+ / [1-9][\d,]*$"), timeout=120_000
+        re.compile(r"^[1-9][\d,]*ページ中[\d,]+ページ$"), timeout=120_000
     )
     _shot(page, "05-run-progress")
     expect(page.get_by_role("heading", name="結果")).to_be_visible(timeout=300_000)
@@ -131,7 +131,7 @@ def test_an_operator_runs_the_sample_from_upload_to_zip(console: Console, tmp_pa
     assert thumb.evaluate("img => img.naturalWidth") > 0
 
     rows.first.get_by_role("link", name="表示", exact=True).click()
-    page.get_by_role("link", name="次のページ →").click()
+    page.get_by_role("link", name="次のページ →").first.click()
     expect(page.get_by_text("2 / ", exact=False).first).to_be_visible()
     image = page.locator("#page-image")
     expect(image).to_have_js_property("complete", True)
@@ -143,7 +143,7 @@ def test_an_operator_runs_the_sample_from_upload_to_zip(console: Console, tmp_pa
     with page.expect_download() as zipped:
         page.get_by_role("link", name="すべての送付物（ZIP）").click()
     with page.expect_download() as manifest_download:
-        page.get_by_role("link", name="manifest.json").click()
+        page.get_by_role("link", name="送付物一覧（manifest.json）").click()
     manifest = json.loads(Path(manifest_download.value.path()).read_text(encoding="utf-8"))
     with zipfile.ZipFile(zipped.value.path()) as archive:
         found = {
@@ -151,10 +151,10 @@ def test_an_operator_runs_the_sample_from_upload_to_zip(console: Console, tmp_pa
         }
     assert found == {entry["file"]: entry["sha256"] for entry in manifest["files"]}
     with page.expect_download() as errors_download:
-        page.get_by_role("link", name="errors.csv").click()
+        page.get_by_role("link", name="エラー一覧（errors.csv）").click()
     assert "M011-0000045" in Path(errors_download.value.path()).read_text(encoding="utf-8")
 
-    page.get_by_role("link", name="一括作成の一覧").click()
+    page.get_by_role("link", name="一括作成の一覧", exact=True).click()
     expect(page.locator(f'a[href="/console/runs/{run_id}"]')).to_be_visible()
     expect(page.get_by_text("完了")).to_be_visible()
     _shot(page, "08-runs")
@@ -214,12 +214,17 @@ def test_a_template_change_is_proofed_beside_the_last_proof(
     page.get_by_role("button", name="校正を作成").click()
     expect(page.locator("#verdict")).to_be_visible(timeout=300_000)
     expect(page.locator("section.doc")).to_have_count(1)
-    expect(page.get_by_role("heading", name=re.compile("変わったページ"))).to_be_visible()
+    expect(page.locator("#changes")).to_have_text(re.compile(r"前の校正との違い: [1-9]\d*ページ"))
+    zoom = page.locator("figure.zoom img").first
+    expect(zoom).to_have_js_property("complete", True)
+    assert zoom.evaluate("img => img.naturalWidth") > 0
     diff = page.locator("img.diff").first
     diff.scroll_into_view_if_needed()
     expect(diff).to_have_js_property("complete", True)
     assert diff.evaluate("img => img.naturalWidth") > 0
-    expect(page.get_by_text(re.compile(r"差分（[0-9.]+% の画素が変化）")).first).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"差分（[0-9.]+% の画素が変化、赤枠の中）")).first
+    ).to_be_visible()
     _shot(page, "11-proof-compared")
     context.close()
 
@@ -237,7 +242,7 @@ def test_the_pages_fit_a_tablet_and_work_from_the_keyboard(console: Console) -> 
     page.keyboard.press("Tab")  # the skip link first, then the menu
     expect(page.locator(".skip")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="一括作成の一覧")).to_be_focused()
+    expect(page.get_by_role("link", name="一括作成の一覧", exact=True)).to_be_focused()
     for name, path in (
         ("12-tablet-runs", "/console/runs"),
         ("13-tablet-new", "/console/runs/new"),

@@ -60,12 +60,14 @@ def _list(  # noqa: PLR0917 - a page and what it shows
     problems: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    jobs = jobs_of(request).of(session.caller)
+    store = jobs_of(request)
+    jobs = store.of(session.caller)
     done = [job for job in jobs if job.state == "done"]
+    folders = {job.id: store.folder(job.id) / "templates" for job in jobs}
     chosen = {"issue_date": date.today().isoformat(), "compare": done[0].id if done else ""}
     return page(
-        request, "proofs.html", status, jobs=jobs, profiles=service.profile_ids(),
-        names=sorted(TEMPLATE_NAMES), problems=problems or {}, done=done,
+        request, "proofs.html", status, jobs=jobs, profiles=service.profile_names(),
+        names=sorted(TEMPLATE_NAMES), problems=problems or {}, done=done, folders=folders,
         values=chosen | (values or {}),
     )  # fmt: skip
 
@@ -105,7 +107,7 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     files = [t for t in templates or [] if t.filename]
     problems: dict[str, str] = {}
     if profile not in service.profile_ids():
-        problems["profile"] = "保険者設定を選んでください。"
+        problems["profile"] = "保険者を選んでください。"
     try:
         issued = date.fromisoformat(issue_date)
     except ValueError:
@@ -139,12 +141,16 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
 def proof_page(
     request: Request,
     job_id: str,
+    service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> Response:
     jobs = jobs_of(request)
     job = _job(jobs, job_id, session)
     summary = jobs.summary(job) if job.state == "done" else None
-    return page(request, "proof.html", job=job, summary=summary)
+    folders = {j: jobs.folder(j) / "templates" for j in (job.id, job.compare) if j}
+    insurer = service.profile_names().get(job.profile, job.profile)
+    return page(request, "proof.html", job=job, summary=summary, folders=folders,
+                insurer=insurer)  # fmt: skip
 
 
 @router.get("/{job_id}/events")

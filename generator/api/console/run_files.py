@@ -163,7 +163,9 @@ def viewer(  # noqa: PLR0917 - path, query and dependencies
     if number > total:
         raise HTTPException(404, "no such page")
     row = run_of(service, run_id, session)
-    return page(request, "viewer.html", row=row, file=file, number=number, total=total)
+    delivery = next((d for d in deliveries(row) if d.file == file), None)
+    return page(request, "viewer.html", row=row, file=file, number=number, total=total,
+                delivery=delivery)  # fmt: skip
 
 
 @router.get("/deliveries/{file}")

@@ -46,15 +46,15 @@ def runs(
     rows, total = service.runs.page(session.caller, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
     counts = {row.id: json.loads(row.counts) if row.counts else {} for row in rows}
     pages = max(1, -(-total // PER_PAGE))
-    return page(request, "runs.html", rows=rows, counts=counts, total=total,
-                number=number, pages=pages, per_page=PER_PAGE)  # fmt: skip
+    return page(request, "runs.html", rows=rows, counts=counts, total=total, number=number,
+                pages=pages, per_page=PER_PAGE, insurers=service.profile_names())  # fmt: skip
 
 
 def _form(request: Request, service: Service, status: int = 200, **values: object) -> Response:
     today = date.today()  # the form's default only: the run's date is what is submitted
     return page(
         request, "new_run.html", status,
-        profiles=service.profile_ids(), max_bytes=service.settings.max_upload_bytes,
+        profiles=service.profile_names(), max_bytes=service.settings.max_upload_bytes,
         values={"issue_date": today.isoformat(), "kind": "enrolment"} | values.pop("values", {}),  # type: ignore[operator]
         problems=values.pop("problems", {}),
     )  # fmt: skip
@@ -84,7 +84,7 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     if records is None or not records.filename:
         problems["records"] = "会員ファイルを選んでください。"
     if profile not in service.profile_ids():
-        problems["profile"] = "保険者設定を選んでください。"
+        problems["profile"] = "保険者を選んでください。"
     if kind not in KIND_VALUES:
         problems["kind"] = "交付の種類を選んでください。"
     try:
@@ -128,6 +128,7 @@ def run_page(
         request, "run.html", row=row, counts=json.loads(row.counts) if row.counts else {},
         deliveries=listed[start : start + DELIVERIES_PER_PAGE], delivery_total=len(listed),
         number=min(number, pages), pages=pages, errors=errors, error_total=error_total,
+        insurers=service.profile_names(),
     )  # fmt: skip
 
 

@@ -6,8 +6,9 @@ forms. Labels are Japanese, for the operators of a 健保組合 who use it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,8 @@ from generator.api.sessions import Session
 from generator.domain.era import wareki_long
 
 HERE = Path(__file__).resolve().parent
+#: The operators' clock: times on the pages are Japan's, whatever the server's zone.
+JAPAN = ZoneInfo("Asia/Tokyo")
 _PAGES = Jinja2Templates(directory=HERE / "templates")
 
 #: A run kind's name on screen (交付の種類).
@@ -34,11 +37,25 @@ COUNT_LABELS = {
     "records": "対象レコード",
     "delivered": "作成済み",
     "errors": "エラー",
-    "without_documents": "帳票なし",
-    "deliveries": "送付単位",
+    "without_documents": "帳票の対象外",
+    "deliveries": "送付物",
     "pages": "ページ",
     "preflight_violations": "検版の指摘",
 }
+#: A member file's columns as the error table names them (項目名).
+FIELD_LABELS = {
+    "record_id": "レコードID", "employer_code": "事業所コード", "employer_name": "事業所名",
+    "employer_postcode": "事業所郵便番号", "employer_address": "事業所所在地",
+    "insured_symbol": "記号", "insured_number": "番号", "branch_number": "枝番",
+    "name": "氏名", "name_kana": "氏名カナ", "birth_date": "生年月日", "sex": "性別",
+    "relationship": "続柄", "insured_name": "被保険者氏名", "acquired_date": "資格取得日",
+    "standard_monthly_remuneration": "標準報酬月額", "membership": "加入区分",
+    "voluntary_until": "任意継続の終了日", "home_postcode": "自宅郵便番号",
+    "home_address": "自宅住所", "has_myna_card": "マイナ保険証の有無",
+    "certificate_requested": "資格確認書の申請", "certificate_reason": "申請理由",
+    "base_income_applied": "基準収入額適用申請", "requested_document": "申請帳票",
+    "insured_birth_date": "被保険者生年月日", "(json)": "JSONの行",
+}  # fmt: skip
 
 
 def wareki(day: date | str) -> str:
@@ -50,14 +67,29 @@ def wareki(day: date | str) -> str:
 
 
 def size(count: int) -> str:
-    """A byte count as an operator reads it: 256 MiB, 256 KiB."""
-    return f"{count / 1048576:,.0f} MiB" if count >= 1048576 else f"{count / 1024:,.0f} KiB"
+    """A byte count as an operator reads it (in units of 1,024): 256 MB, 256 KB."""
+    return f"{count / 1048576:,.0f} MB" if count >= 1048576 else f"{count / 1024:,.0f} KB"
 
 
 _PAGES.env.filters["wareki"] = wareki
 _PAGES.env.filters["size"] = size
 _PAGES.env.filters["thousands"] = lambda n: f"{int(n):,}"
-_PAGES.env.globals.update(kinds=KIND_LABELS, states=STATE_LABELS, count_labels=COUNT_LABELS)
+_PAGES.env.globals.update(
+    kinds=KIND_LABELS, states=STATE_LABELS, count_labels=COUNT_LABELS, fields=FIELD_LABELS
+)
+
+
+def received(path: str | Path) -> str:
+    """When the service received a run's or a proof's files (受付日時, Japan's time), from
+    their folder: the one record of it, read for display only."""
+    try:
+        stamp = Path(path).stat().st_mtime
+    except OSError:
+        return "–"
+    return datetime.fromtimestamp(stamp, JAPAN).strftime("%Y-%m-%d %H:%M")
+
+
+_PAGES.env.filters["received"] = received
 
 
 def session_of(request: Request) -> Session | None:
@@ -66,9 +98,13 @@ def session_of(request: Request) -> Session | None:
 
 
 def page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
-    """A console page; no caching, and no framing by another site."""
+    """A console page; no caching, and no framing by another site. Its menu marks the
+    section the path is in."""
     session = session_of(request)
+    path = request.url.path
+    section = "proofs" if "/proofs" in path else "new" if path.endswith("/runs/new") else "runs"
     context |= {
+        "section": section,
         "caller": session.caller if session else None,
         "csrf": session.csrf if session else "",
     }

@@ -17,8 +17,9 @@ function progress(section) {
     if (!bar) return;
     bar.max = Math.max(p.total, 1);
     bar.value = p.done;
-    text("pages", p.total ? `${p.done.toLocaleString("ja-JP")} / ${p.total.toLocaleString("ja-JP")}` : "準備中");
-    text("rate", p.rate ? p.rate.toFixed(1) : "–");
+    const count = (n) => n.toLocaleString("ja-JP");
+    text("pages", p.total ? `${count(p.total)}ページ中${count(p.done)}ページ` : "準備中");
+    text("rate", p.rate ? p.rate.toFixed(0) : "–");
     text("eta", p.eta === null ? "–" : p.eta < 60 ? `${p.eta}秒` : `${Math.ceil(p.eta / 60)}分`);
   });
   events.addEventListener("end", () => { events.close(); window.location.reload(); });
@@ -40,6 +41,7 @@ function sizeCheck(input) {
   const check = () => {
     const tooLarge = input.files.length > 0 && input.files[0].size > Number(input.dataset.maxBytes);
     problem.hidden = !tooLarge;
+    input.closest(".field").classList.toggle("invalid", tooLarge);
     input.setAttribute("aria-invalid", tooLarge ? "true" : "false");
     input.setCustomValidity(tooLarge ? problem.textContent : "");
   };

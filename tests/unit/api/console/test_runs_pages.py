@@ -60,7 +60,7 @@ def test_a_run_is_stored_for_its_caller_and_its_page_follows(app: FastAPI) -> No
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"profile": "no-such"}, "profile", "保険者設定を選んでください"),
+        ({"profile": "no-such"}, "profile", "保険者を選んでください"),
         ({"kind": "everything"}, "kind", "交付の種類を選んでください"),
         ({"issue_date": "R7.12.1"}, "issue_date", "YYYY-MM-DD"),
     ],
@@ -146,7 +146,11 @@ def test_a_finished_run_shows_its_errors_and_deliveries_in_postcode_order(
     assert re.findall(r"〒(\d{3}-\d{4})", html) == ["060-0042", "100-0001", "900-0001"]
     assert "株式会社E00001" in html
     assert "自宅（任意継続・特例退職）" in html
-    assert re.search(r"<td>M-0001</td><td>name</td><td>is missing</td>", html)
+    assert re.search(
+        r'<td class="nowrap">M-0001</td><td>氏名<br><span class="iso">name</span></td>'
+        r"<td>is missing</td>",
+        html,
+    )
     assert "data-events" not in html
 
 
