@@ -69,8 +69,11 @@ img { border: 1px solid #999; max-width: 100%; }
 {% endif %}
 <figure><img src="{{ p.png }}" alt="新"><figcaption>新</figcaption></figure>
 {% if p.diff_png %}<figure><img src="{{ p.diff_png }}" alt="変化した画素を赤で表示">
-<figcaption>差分（赤が変化した画素）</figcaption></figure>{% endif %}
+<figcaption>差分（赤が変化した画素、赤枠の中）</figcaption></figure>{% endif %}
 </div>
+{% if p.zoom_png %}<figure><img src="{{ p.zoom_png }}" alt="変わった所の拡大（上が旧、下が新）">
+<figcaption>変わった所の拡大（上が旧、下が新、ページの上から約{{ p.where[0] }}〜{{ p.where[1] }}%）
+</figcaption></figure>{% endif %}
 {% endfor %}{% endfor %}
 {% endif %}
 </section>

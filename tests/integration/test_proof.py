@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.proof.render import ENTRIES
 from generator.proof.samples import SAMPLES
@@ -89,6 +90,13 @@ def test_an_edited_template_is_shown_beside_the_last_proof(tmp_path: Path) -> No
             assert (page["changed"] > 0) is moved
             assert (out / page["diff_png"]).is_file()
             assert (out / page["old_png"]).is_file()
+            # A changed page is also shown enlarged where it changed, old above new.
+            assert ("zoom_png" in page) is moved
+            if moved:
+                top, bottom = page["where"]
+                assert 0 <= top <= bottom <= 100
+                with Image.open(out / page["zoom_png"]) as zoom:
+                    assert zoom.width > 0
     shutil.rmtree(tmp_path)
 
 
