@@ -227,7 +227,8 @@ NOTES = """
     coverage read by fontTools at start-up, 95.1 / 95.0 / 96.6 MiB (this machine, the same
     day as the table); fontTools left ~13.5 MiB of heap behind, so the coverage is now
     computed at build time (`python -m fonts.build` writes `fonts/coverage.json`, which
-    rendering reads without a font parser): the table's 81.6 / 83.2 / 89.2 MiB. The
+    rendering reads without a font parser): 81.6 / 83.2 / 89.2 MiB (the first bench of
+    2026-12-05; the table is a second, later that day: 82.5 / 83.1 / 89.6 MiB). The
     remaining ~10 MiB above 2026-12-01 is the allocator policy, the forced collections and
     the shared field sets together (not measured one by one: a bench is ~7 minutes). Every
     target still holds: 10,000 members +1.6 MiB over 1,000, one employer +7.6 MiB.
@@ -236,7 +237,8 @@ NOTES = """
     `gc.freeze()` before the run added back, 18.1 and 17.2 s. A QR code through Pillow
     takes 1.20 ms, through the hand writer 1.39; a customer barcode 0.35 against 0.21 ms
     (200 each). The table's pages/s are below 2026-12-01's on both routes: the naive route
-    too fell from 1.16 to 1.05 pages/s; the ratio at 10,000 members is 163× (203× then).
+    too fell from 1.16 to 1.05 pages/s; the ratio at 10,000 members was 163× in the first
+    bench of 2026-12-05 and 166× in the table's (203× on 2026-12-01).
   - Kept, because removing it breaks a target: the streamed DOCX body
     (`render/docx_body.py`, `render/docx_package.py`). The A/B: every template sent down
     docxtpl's own route (the chunk's body parsed into one tree, `fix_tables`,
@@ -249,7 +251,7 @@ NOTES = """
     | docxtpl's tree | 211.2 MiB | 208.8 MiB | 227.6 MiB | **244.2 MiB** (+33.0) | 146× (137.3 pages/s) |
     | streamed (kept) | 82.1 MiB | 84.5 MiB | 85.1 MiB | 89.1 MiB (+7.0) | 124× (117.4 pages/s) |
 
-    The tree route costs ~125 MiB more at every size and its one-employer run is 33 MiB
+    The tree route costs 124–155 MiB more at every size and its one-employer run is 33 MiB
     over its 1,000-member run, twice the 16 MiB the target allows: an employer's sender
     list and a chunk's bodies are whole trees at once. Its speed is inside the spread of
     the two invocations (HEAD's own 10,000 ×10 run gave 173.4 pages/s, 182×), so the speed

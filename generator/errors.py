@@ -8,7 +8,7 @@
     ├── TemplateError      a DOCX template does not fit its document
     ├── ConversionError    LibreOffice failed (ConversionTimeoutError, ConverterUnavailableError)
     ├── QueueFullError     the service has more documents waiting than it takes (HTTP 429)
-    ├── OutputError        an output could not be written
+    ├── OutputError        an output could not be written (FolderInUseError: another run's)
     ├── DistributedError   the broker refused us, or a worker's result was refused
     └── TokenError         a facility token that does not verify, or unusable signing keys
 
@@ -72,6 +72,11 @@ class QueueFullError(GeneratorError):
 
 class OutputError(GeneratorError):
     """An output file or folder could not be written."""
+
+
+class FolderInUseError(OutputError):
+    """The run's folder is another live run's (実行中の別の作成が使用中): its state is left
+    as it is, for that run."""
 
 
 class DistributedError(GeneratorError):

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from generator.errors import OutputError
+from generator.errors import FolderInUseError, OutputError
 from generator.outputs import FILE_MODE, private_dirs
 
 SCHEMA = """
@@ -44,6 +44,7 @@ class Store:
     """One run's state; safe to share between threads (writes are serialised)."""
 
     def __init__(self, directory: Path) -> None:
+        self._held = -1
         try:
             private_dirs(directory)  # the run's folder too, when this makes it
             self._held = _hold(directory)
@@ -51,16 +52,19 @@ class Store:
             path.touch(mode=FILE_MODE, exist_ok=True)
             path.chmod(FILE_MODE)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            # A small page cache: pass 2 reads a batch's rows once, by index, and the
+            # default cache fills only on long runs, so memory would grow with the input.
+            self._db.executescript(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;"
+                + SCHEMA
+            )
         except (OSError, sqlite3.Error) as exc:
-            if hasattr(self, "_held"):
+            if hasattr(self, "_db"):
+                self._db.close()
+            if self._held >= 0:
                 os.close(self._held)
             raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
         self._lock = threading.Lock()
-        # A small page cache: pass 2 reads a batch's rows once, by index, and the default
-        # cache fills only on long runs, so memory would grow with the input up to it.
-        self._db.executescript(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;" + SCHEMA
-        )
         self.path = path
 
     def execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -109,7 +113,10 @@ def _hold(directory: Path) -> int:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(held)
-        raise OutputError(f"{directory.parent} is in use by another run") from None
+        raise FolderInUseError(f"{directory.parent} is in use by another run") from None
+    except OSError:
+        os.close(held)
+        raise
     return held
 
 

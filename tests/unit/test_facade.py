@@ -22,7 +22,7 @@ EXPORTS = [
     # The error tree, whole.
     "GeneratorError", "DataError", "ProfileError", "TemplateError", "ConversionError",
     "ConversionTimeoutError", "ConverterUnavailableError", "QueueFullError", "OutputError",
-    "DistributedError", "TokenError",
+    "DistributedError", "TokenError", "FolderInUseError",
 ]  # fmt: skip
 
 

@@ -69,6 +69,7 @@ class ProofJobs:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="proofs", daemon=True)
         self._child: subprocess.Popen[str] | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         for job in sorted(self._all(), key=lambda j: j.seq):
@@ -77,14 +78,16 @@ class ProofJobs:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop taking proofs and end the one running, with its LibreOffice."""
-        self._queue.put(None)
+        """Start no more proofs and end the one running, with its LibreOffice; it stays
+        queued, and runs again when the service starts again."""
         with self._lock:
+            self._stopping.set()
             child = self._child
+        self._queue.put(None)
         if child is not None:
             _end(child)
         if self._thread.is_alive():
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=30)
 
     def pending(self, owner: str) -> int:
         return sum(j.state in ("queued", "running") for j in self.of(owner))
@@ -147,11 +150,13 @@ class ProofJobs:
         write_private(self.folder(job.id) / "job.json", json.dumps(asdict(job)).encode())
 
     def _loop(self) -> None:
-        while (job_id := self._queue.get()) is not None:
+        while (job_id := self._queue.get()) is not None and not self._stopping.is_set():
             try:
                 job = self._read(self.folder(job_id) / "job.json")
                 self._save(replace(job, state="running"))
                 done = self._proof(job)
+                if done is None:  # ended by the service's stop: again at its next start
+                    return
                 self._save(replace(job, state="done" if done else "failed",
                                    error=None if done else FAILED))  # fmt: skip
             except Exception as error:  # a proof's failure must not stop the others
@@ -159,9 +164,9 @@ class ProofJobs:
                 with contextlib.suppress(Exception):
                     self._save(replace(job, state="failed", error=FAILED))
 
-    def _proof(self, job: ProofJob) -> bool:
+    def _proof(self, job: ProofJob) -> bool | None:
         """Run the proof; whether it wrote one (exit 1 means a page broke a rule: the proof
-        shows which)."""
+        shows which), or None when the service's stop ended it."""
         folder = self.folder(job.id)
         out = folder / "proof"
         shutil.rmtree(out, ignore_errors=True)  # a proof a stop interrupted starts afresh
@@ -175,11 +180,13 @@ class ProofJobs:
         if job.compare is not None:
             command += ["--compare", str(self.folder(job.compare) / "proof")]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("GENERATOR_")}
-        child = subprocess.Popen(
-            command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, text=True,
-        )  # fmt: skip
-        with self._lock:
+        with self._lock:  # a stop either comes first, or finds the child to end
+            if self._stopping.is_set():
+                return None
+            child = subprocess.Popen(
+                command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True, text=True,
+            )  # fmt: skip
             self._child = child
         try:
             child.wait(timeout=TIMEOUT)
@@ -189,6 +196,8 @@ class ProofJobs:
             _end(child)
             with self._lock:
                 self._child = None
+        if self._stopping.is_set():
+            return None
         return child.returncode in (0, 1) and (out / "proof.json").is_file()
 
 

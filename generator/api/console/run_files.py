@@ -11,8 +11,6 @@ import io
 import itertools
 import json
 import threading
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +20,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
+from generator.api.console.archive import deliveries_zip
 from generator.api.console.auth import signed_in
 from generator.api.console.views import page
 from generator.api.runs import DELIVERY_FILE, RUN_ID, RunRow
@@ -79,7 +78,7 @@ def _listed(path: str, _version: int) -> tuple[Delivery, ...]:
         Delivery(
             file=entry["file"].removeprefix("deliveries/"),
             postcode=entry["postcode"],
-            employer=entry.get("employer"),
+            employer=_employer(entry),
             code=entry["delivery"],
             members=entry["members"],
             pages=entry["pages"],
@@ -87,6 +86,15 @@ def _listed(path: str, _version: int) -> tuple[Delivery, ...]:
         for entry in manifest["files"]
     ]
     return tuple(sorted(found, key=lambda d: (d.postcode, d.file)))
+
+
+def _employer(entry: dict[str, object]) -> str | None:
+    """The employer's name; a manifest written before it named them gives the code (a
+    household's key starts ``home-``: None, as for a household's delivery)."""
+    if "employer" in entry:
+        return None if entry["employer"] is None else str(entry["employer"])
+    code = str(entry["delivery"])
+    return None if code.startswith("home") else code
 
 
 def errors_table(row: RunRow) -> tuple[list[dict[str, str]], int]:
@@ -129,9 +137,9 @@ def page_count(pdf: Path) -> int:
             document.close()
 
 
+#: Never kept by the browser: a page shows members' names and addresses, and an operator's
+#: PC may be shared (rendered again on each view: the cost of that).
 _PRIVATE = {"cache-control": "private, no-store"}
-#: A finished run's pages never change: the browser may keep their pictures for a while.
-_KEPT = {"cache-control": "private, max-age=86400, immutable"}
 
 
 @router.get("/deliveries/{file}/pages/{number}.png")
@@ -145,7 +153,7 @@ def page_image(  # noqa: PLR0917 - path, query and dependencies
 ) -> Response:
     pdf = _delivery(service, run_id, session, file)
     png = page_png(pdf, number, THUMB_DPI if thumb else VIEW_DPI)
-    return Response(png, media_type="image/png", headers=_KEPT)
+    return Response(png, media_type="image/png", headers=_PRIVATE)
 
 
 @router.get("/deliveries/{file}/view", response_class=HTMLResponse)
@@ -199,45 +207,6 @@ def errors_csv(
     path = _done(service, run_id, session) / "errors.csv"
     return FileResponse(path, media_type="text/csv; charset=utf-8", filename="errors.csv",
                         headers=_PRIVATE)  # fmt: skip
-
-
-class _Chunks(io.RawIOBase):
-    """Where zipfile writes a streamed ZIP: the bytes wait here until the response takes
-    them (not seekable, so zipfile writes each entry's sizes after its data)."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def taken(self) -> Iterator[bytes]:
-        parts, self.parts = self.parts, []
-        yield from parts
-
-
-def deliveries_zip(out: Path) -> Iterator[bytes]:
-    """Every delivery the manifest lists, as one ZIP made while it is sent: no copy of a
-    run's PDFs on disk or in memory. PDFs are compressed already: stored. The same run
-    gives the same bytes (entries in the manifest's order, zipfile's fixed 1980 time)."""
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    chunks = _Chunks()
-    with zipfile.ZipFile(chunks, "w") as archive:
-        for entry in manifest["files"]:
-            info = zipfile.ZipInfo(entry["file"])
-            with (
-                archive.open(info, "w", force_zip64=True) as stored,
-                (out / entry["file"]).open("rb") as pdf,
-            ):
-                while block := pdf.read(1 << 20):
-                    stored.write(block)
-                    yield from chunks.taken()
-            yield from chunks.taken()
-    yield from chunks.taken()
 
 
 @router.get("/deliveries.zip")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator.batch import RunConfig, assemble, run, runner
+from generator.batch import RunConfig, assemble, deliver, run, runner
 from generator.batch.batches import LocalBatches, PlanRow
 from generator.batch.plan import header_pages, member_pages
 from generator.batch.store import Store
@@ -148,6 +148,25 @@ def test_a_run_of_a_folder_in_use_is_refused_and_leaves_its_state(config: RunCon
     assert not config.work_dir.exists()
 
 
+def test_a_run_that_loses_the_race_for_a_new_folder_leaves_the_winners_state(
+    config: RunConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs of one new folder at once: the second to lock it is refused, and removes
+    nothing of the first one's state (it had seen no state when it started)."""
+    winner: list[Store] = []
+
+    def racing(directory: Path) -> Store:
+        winner.append(Store(directory))  # the other run locks it first
+        return Store(directory)
+
+    monkeypatch.setattr(runner, "Store", racing)
+    with pytest.raises(OutputError, match="is in use by another run"):
+        run(config, converter=FakeConverter())
+    assert (config.work_dir / "state.sqlite").is_file()
+    assert (config.work_dir / "lock").is_file()
+    winner[0].close()
+
+
 def test_resume_refuses_other_input(config: RunConfig, tmp_path: Path) -> None:
     crashing = dataclasses.replace(config, workers=1)
     with pytest.raises(_CrashError):
@@ -244,7 +263,7 @@ def test_reading_the_deliveries_leaves_the_log_free_to_restart(tmp_path: Path, r
         [(n, f"k{n}", "1000001") for n in range(1, 351)],
     )
     rows = (
-        runner._deliveries(store)
+        deliver._deliveries(store)
         if reader == "pages"
         else store.iterate("SELECT ordinal FROM deliveries ORDER BY ordinal")
     )

@@ -4,6 +4,7 @@ the bundled templates' names taken, and another key's proofs that do not exist."
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 from dataclasses import replace
@@ -134,11 +135,13 @@ def test_the_proof_runs_without_the_services_secrets_and_a_failure_says_nothing_
     jobs.start()
     job_id, _ = jobs.new_folder()
     jobs.ask(job_id, "someone", "no-such-profile", date(2025, 12, 1), (), None)
-    for _ in range(600):
+    job = None
+    for _ in range(2400):  # the command fails at once; up to 2 minutes on a loaded machine
         job = jobs.get(job_id, "someone")
         if job is not None and job.state in ("done", "failed"):
             break
         time.sleep(0.05)
+    assert job is not None
     jobs.stop()
     assert (job.state, job.error) == ("failed", FAILED)
     environment = seen["env"]
@@ -146,3 +149,31 @@ def test_the_proof_runs_without_the_services_secrets_and_a_failure_says_nothing_
     assert not [name for name in environment if name.startswith("GENERATOR_")]
     assert seen["start_new_session"] is True
     assert seen["command"][3:5] == ["templates", "proof"]
+
+
+def test_a_stop_ends_the_running_proof_and_leaves_it_for_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proof's whole process group ends with the service, and the proof is neither
+    failed nor lost: the next start queues it again. No proof queued behind it starts."""
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(proof_jobs.sys, "executable", str(slow))
+    jobs = ProofJobs(tmp_path / "var", PROFILES)
+    jobs.start()
+    first, _ = jobs.new_folder()
+    jobs.ask(first, "someone", "kenpo-fy3", date(2025, 12, 1), (), None)
+    second, _ = jobs.new_folder()
+    jobs.ask(second, "someone", "kenpo-fy3", date(2025, 12, 1), (), None)
+    for _ in range(200):
+        child = jobs._child
+        if child is not None:
+            break
+        time.sleep(0.05)
+    assert child is not None
+    jobs.stop()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(child.pid, 0)
+    assert jobs.get(first, "someone").state == "running"  # type: ignore[union-attr]
+    assert jobs.get(second, "someone").state == "queued"  # type: ignore[union-attr]

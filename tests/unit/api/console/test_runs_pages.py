@@ -217,7 +217,7 @@ def test_deliveries_are_shown_a_hundred_a_page(app: FastAPI) -> None:
 
 
 def test_a_large_delivery_streams_into_the_zip_block_by_block(tmp_path: Path) -> None:
-    from generator.api.console.run_files import deliveries_zip
+    from generator.api.console.archive import deliveries_zip
 
     (tmp_path / "deliveries").mkdir()
     large = os.urandom(3 * 1024 * 1024 + 5)
@@ -253,3 +253,17 @@ def test_a_running_runs_stream_moves_with_it_and_ends_for_the_browser_to_reopen(
     events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
     assert events == [{"state": "running", "done": 40, "total": 100, "rate": 0.0, "eta": None}]
     assert "event: end" not in text  # not finished: the browser opens the stream again
+
+
+def test_a_manifest_written_before_employers_were_named_shows_their_codes(
+    done: tuple[TestClient, str], app: FastAPI
+) -> None:
+    client, run_id = done
+    out = Path(app.state.service.runs.get(run_id, owner(app, KEY_A)).out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        del entry["employer"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    html = client.get(f"/console/runs/{run_id}").text
+    assert "E00001<br>" in html
+    assert html.count("自宅（任意継続・特例退職）") == 1  # the household's only
