@@ -63,7 +63,8 @@ class Store:
                 self._db.close()
             if self._held >= 0:
                 os.close(self._held)
-            raise OutputError(f"cannot open the run state in {directory}: {exc}") from None
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise OutputError(f"cannot write the run state in {directory}: {why}") from None
         self._lock = threading.Lock()
         self.path = path
 

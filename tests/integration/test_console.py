@@ -65,7 +65,25 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         stop(process)
 
 
+#: What every page is checked for as its screenshot is taken: Japanese as its language,
+#: a label for each control a person fills in, a text alternative for each picture, and one
+#: h1.
+_ACCESSIBLE = """() => {
+  const found = [];
+  if (document.documentElement.lang !== "ja") found.push("lang");
+  for (const c of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!c.labels || c.labels.length === 0) found.push(`no label: ${c.id || c.name}`);
+  }
+  for (const img of document.querySelectorAll("img")) {
+    if (!img.hasAttribute("alt")) found.push(`no alt: ${img.src}`);
+  }
+  if (document.querySelectorAll("h1").length !== 1) found.push("h1");
+  return found;
+}"""
+
+
 def _shot(page: Page, name: str) -> None:
+    assert page.evaluate(_ACCESSIBLE) == [], name
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
