@@ -102,9 +102,13 @@ class ProofJobs:
     def ask(  # noqa: PLR0917 - what a proof is asked for, each named
         self, job_id: str, owner: str, profile: str, issue: date, templates: tuple[str, ...],
         compare: str | None,
-    ) -> ProofJob:  # fmt: skip
-        """Record the proof (its templates are in its folder already) and queue it."""
+    ) -> ProofJob | None:  # fmt: skip
+        """Record the proof (its templates are in its folder already) and queue it; None,
+        and nothing recorded, when ``owner`` has ``PENDING_LIMIT`` proofs waiting already
+        (checked under the lock that records: two forms at once cannot pass it together)."""
         with self._lock:
+            if self.pending(owner) >= PENDING_LIMIT:
+                return None
             seq = max((j.seq for j in self._all()), default=0) + 1
             job = ProofJob(job_id, owner, seq, "queued", profile, issue.isoformat(), templates,
                            compare)  # fmt: skip

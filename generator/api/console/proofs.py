@@ -117,12 +117,8 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
         problems["compare"] = "比べる校正を、作成済みのものから選び直してください。"
     if (found := _templates_problem(files)) is not None:
         problems["templates"] = found
-    if jobs.pending(session.caller) >= PENDING_LIMIT:
-        problems["templates"] = (
-            f"作成待ちの校正が{PENDING_LIMIT}件あります。終わってから作成してください。"
-        )
+    values = {"profile": profile, "issue_date": issue_date, "compare": compare}
     if problems:
-        values = {"profile": profile, "issue_date": issue_date, "compare": compare}
         return _list(request, service, session, 422, problems, values)
     job_id, folder = jobs.new_folder()
     try:
@@ -130,10 +126,14 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
             with private_binary(folder / str(upload.filename)) as stored:
                 shutil.copyfileobj(upload.file, stored, 1 << 20)
         names = tuple(sorted(str(f.filename) for f in files))
-        jobs.ask(job_id, session.caller, profile, issued, names, compare or None)
+        asked = jobs.ask(job_id, session.caller, profile, issued, names, compare or None)
     except BaseException:
         jobs.discard(job_id)
         raise
+    if asked is None:
+        jobs.discard(job_id)
+        full = f"作成待ちの校正が{PENDING_LIMIT}件あります。終わってから作成してください。"
+        return _list(request, service, session, 422, {"templates": full}, values)
     return RedirectResponse(f"{PATH}/proofs/{job_id}", 303)
 
 

@@ -24,9 +24,10 @@ FORM = {"profile": "kenpo-fy3", "issue_date": "2025-12-01"}
 
 
 def _docx() -> bytes:
+    """A minimal DOCX, the same bytes every call (a fixed time in its zip entry)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml"), "<w:document/>")
     return out.getvalue()
 
 
@@ -102,6 +103,13 @@ def test_a_caller_has_at_most_a_few_proofs_waiting(app: FastAPI) -> None:
     answer = client.post("/console/proofs", data={**FORM, "csrf": csrf})
     assert answer.status_code == 422
     assert "作成待ち" in _problems(answer.text)["templates"]
+    assert len(list(app.state.proofs.root.iterdir())) == PENDING_LIMIT  # nothing of it kept
+    # The limit is checked where the proof is recorded, under its lock.
+    job_id, _ = app.state.proofs.new_folder()
+    assert (
+        app.state.proofs.ask(job_id, owner(app, KEY_A), "kenpo-fy3", date(2025, 12, 1), (), None)
+        is None
+    )
     other = browser(app)  # another caller's queue is its own
     assert (
         other.post("/console/proofs", data={**FORM, "csrf": sign_in(other, KEY_B)}).status_code
