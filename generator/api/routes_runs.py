@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse
-from starlette.exceptions import HTTPException
 
 from generator.api.routes_documents import ERRORS
-from generator.api.runs import DELIVERY_FILE, RUN_ID, RunRow
+from generator.api.runs import RunRow
 from generator.api.schemas import ErrorBody, Progress, RunStatus
 from generator.api.service import Service, authorised, service_of
 from generator.batch import RunKind
@@ -54,20 +52,6 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     return _status(row)
 
 
-def _run(service: Service, run_id: str, caller: str) -> RunRow:
-    row = service.runs.get(run_id, caller) if RUN_ID.fullmatch(run_id) else None
-    if row is None:
-        raise HTTPException(404, "no such run")
-    return row
-
-
-def _finished(service: Service, run_id: str, caller: str) -> Path:
-    row = _run(service, run_id, caller)
-    if row.state != "done":
-        raise HTTPException(409, f"the run is {row.state}")
-    return Path(row.out)
-
-
 @router.get("/v1/runs/{run_id}", response_model=RunStatus, responses=_NOT_FOUND)
 def status(
     run_id: str,
@@ -75,7 +59,7 @@ def status(
     caller: Annotated[str, Depends(authorised)],
 ) -> RunStatus:
     """The run's state, progress in pages and, once done, its counts."""
-    return _status(_run(service, run_id, caller))
+    return _status(service.run_of(run_id, caller))
 
 
 @router.get(
@@ -89,7 +73,7 @@ def manifest(
     caller: Annotated[str, Depends(authorised)],
 ) -> FileResponse:
     """manifest.json: each record's delivery and pages, each file's sha256."""
-    return FileResponse(_finished(service, run_id, caller) / "manifest.json")
+    return FileResponse(service.finished(run_id, caller) / "manifest.json")
 
 
 @router.get(
@@ -103,7 +87,7 @@ def errors_csv(
     caller: Annotated[str, Depends(authorised)],
 ) -> FileResponse:
     """errors.csv: record_id, field, message of each record that was not rendered."""
-    path = _finished(service, run_id, caller) / "errors.csv"
+    path = service.finished(run_id, caller) / "errors.csv"
     return FileResponse(path, media_type="text/csv; charset=utf-8")
 
 
@@ -119,8 +103,5 @@ def delivery(
     caller: Annotated[str, Depends(authorised)],
 ) -> FileResponse:
     """One delivery's PDF, by the name the manifest gives (deliveries/NAME)."""
-    out = _finished(service, run_id, caller)
-    path = out / "deliveries" / file
-    if not DELIVERY_FILE.fullmatch(file) or not path.is_file():
-        raise HTTPException(404, "no such delivery")
+    path = service.delivery(run_id, caller, file)
     return FileResponse(path, media_type="application/pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Annotated, BinaryIO
 
 from fastapi import Depends, Request
@@ -13,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from generator.api.coalesce import Coalescer
 from generator.api.guards import CALLER
-from generator.api.runs import RunManager, RunRow
+from generator.api.runs import DELIVERY_FILE, RUN_ID, RunManager, RunRow
 from generator.api.sessions import Sessions
 from generator.api.settings import Settings, caller
 from generator.batch import RunKind
@@ -127,6 +128,28 @@ class Service:
         except BaseException:
             self.runs.discard(run_id)
             raise
+
+    def run_of(self, run_id: str, caller: str) -> RunRow:
+        """The caller's run; 404 for another caller's, as for one that does not exist."""
+        row = self.runs.get(run_id, caller) if RUN_ID.fullmatch(run_id) else None
+        if row is None:
+            raise HTTPException(404, "no such run")
+        return row
+
+    def finished(self, run_id: str, caller: str) -> Path:
+        """The outputs folder of the caller's run; 409 until it is done."""
+        row = self.run_of(run_id, caller)
+        if row.state != "done":
+            raise HTTPException(409, f"the run is {row.state}")
+        return Path(row.out)
+
+    def delivery(self, run_id: str, caller: str, file: str) -> Path:
+        """One delivery's PDF of the caller's finished run, by the name the manifest gives
+        (a file not named as a delivery is not served, though it lies in the folder)."""
+        path = self.finished(run_id, caller) / "deliveries" / file
+        if not DELIVERY_FILE.fullmatch(file) or not path.is_file():
+            raise HTTPException(404, "no such delivery")
+        return path
 
     def profile_ids(self) -> list[str]:
         """The profiles the service offers: PROFILES_DIR's ``*.toml`` files, by id."""

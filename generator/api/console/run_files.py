@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from generator.api.console.archive import deliveries_zip
 from generator.api.console.auth import signed_in
 from generator.api.console.views import page
-from generator.api.runs import DELIVERY_FILE, RUN_ID, RunRow
+from generator.api.runs import RunRow
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
 
@@ -50,18 +50,8 @@ class Delivery:
 
 
 def run_of(service: Service, run_id: str, session: Session) -> RunRow:
-    """The caller's run; 404 for another caller's, as for one that does not exist."""
-    row = service.runs.get(run_id, session.caller) if RUN_ID.fullmatch(run_id) else None
-    if row is None:
-        raise HTTPException(404, "no such run")
-    return row
-
-
-def _done(service: Service, run_id: str, session: Session) -> Path:
-    row = run_of(service, run_id, session)
-    if row.state != "done":
-        raise HTTPException(409, f"the run is {row.state}")
-    return Path(row.out)
+    """The signed-in caller's run (404 for another's)."""
+    return service.run_of(run_id, session.caller)
 
 
 def deliveries(row: RunRow) -> tuple[Delivery, ...]:
@@ -106,13 +96,6 @@ def errors_table(row: RunRow) -> tuple[list[dict[str, str]], int]:
         return shown, len(shown) + sum(1 for _ in reader)
 
 
-def _delivery(service: Service, run_id: str, session: Session, file: str) -> Path:
-    path = _done(service, run_id, session) / "deliveries" / file
-    if not DELIVERY_FILE.fullmatch(file) or not path.is_file():
-        raise HTTPException(404, "no such delivery")
-    return path
-
-
 def page_png(pdf: Path, number: int, dpi: int) -> bytes:
     """Page ``number`` (from 1) of a PDF as a PNG; 404 past its last page."""
     with _PDFIUM:
@@ -151,7 +134,7 @@ def page_image(  # noqa: PLR0917 - path, query and dependencies
     session: Annotated[Session, Depends(signed_in)],
     thumb: bool = False,
 ) -> Response:
-    pdf = _delivery(service, run_id, session, file)
+    pdf = service.delivery(run_id, session.caller, file)
     png = page_png(pdf, number, THUMB_DPI if thumb else VIEW_DPI)
     return Response(png, media_type="image/png", headers=_PRIVATE)
 
@@ -166,7 +149,7 @@ def viewer(  # noqa: PLR0917 - path, query and dependencies
     number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> Response:
     """One page of a delivery as a picture, with the way to the others."""
-    pdf = _delivery(service, run_id, session, file)
+    pdf = service.delivery(run_id, session.caller, file)
     total = page_count(pdf)
     if number > total:
         raise HTTPException(404, "no such page")
@@ -183,7 +166,7 @@ def delivery_pdf(
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> FileResponse:
-    path = _delivery(service, run_id, session, file)
+    path = service.delivery(run_id, session.caller, file)
     return FileResponse(path, media_type="application/pdf", filename=file, headers=_PRIVATE)
 
 
@@ -193,7 +176,7 @@ def manifest(
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> FileResponse:
-    path = _done(service, run_id, session) / "manifest.json"
+    path = service.finished(run_id, session.caller) / "manifest.json"
     return FileResponse(path, media_type="application/json", filename="manifest.json",
                         headers=_PRIVATE)  # fmt: skip
 
@@ -204,7 +187,7 @@ def errors_csv(
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> FileResponse:
-    path = _done(service, run_id, session) / "errors.csv"
+    path = service.finished(run_id, session.caller) / "errors.csv"
     return FileResponse(path, media_type="text/csv; charset=utf-8", filename="errors.csv",
                         headers=_PRIVATE)  # fmt: skip
 
@@ -215,6 +198,6 @@ def all_deliveries(
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> StreamingResponse:
-    out = _done(service, run_id, session)
+    out = service.finished(run_id, session.caller)
     headers = {**_PRIVATE, "content-disposition": f'attachment; filename="deliveries-{run_id}.zip"'}
     return StreamingResponse(deliveries_zip(out), media_type="application/zip", headers=headers)
