@@ -4,13 +4,9 @@ change the old and new pages side by side with the changed pixels in red."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import re
 import shutil
-import time
 import zipfile
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 
@@ -26,8 +22,7 @@ from starlette.exceptions import HTTPException
 
 from generator.api.console.auth import checked, signed_in
 from generator.api.console.proof_jobs import PENDING_LIMIT, ProofJob, ProofJobs
-from generator.api.console.runs_pages import RETRY_MS, STREAM_SECONDS
-from generator.api.console.views import page
+from generator.api.console.views import event_stream, page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
 from generator.outputs import private_binary
@@ -163,19 +158,10 @@ async def events(
     jobs = jobs_of(request)
     _job(jobs, job_id, session)
 
-    async def stream() -> AsyncIterator[str]:
-        yield f"retry: {RETRY_MS}\n\n"
-        ends = time.monotonic() + STREAM_SECONDS
-        while not await request.is_disconnected() and time.monotonic() < ends:
-            job = await asyncio.to_thread(_job, jobs, job_id, session)
-            yield f"event: progress\ndata: {json.dumps({'state': job.state})}\n\n"
-            if job.state in ("done", "failed"):
-                yield "event: end\ndata: {}\n\n"
-                return
-            await asyncio.sleep(1.0)
+    def read() -> dict[str, object]:
+        return {"state": _job(jobs, job_id, session).state}
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"cache-control": "no-store"})  # fmt: skip
+    return event_stream(request, read)
 
 
 @router.get("/{job_id}/files/{key}/{name}")

@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 
@@ -21,7 +20,7 @@ from generator.api.console.run_files import (
     errors_table,
     run_of,
 )
-from generator.api.console.views import page
+from generator.api.console.views import event_stream, page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
 from generator.batch import RunKind
@@ -29,11 +28,8 @@ from generator.errors import DataError, ProfileError
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
 PER_PAGE = 20
-#: How often the progress stream reads the run's state, and over how long pages/s is taken.
-TICK, WINDOW = 0.5, 10.0
-#: A stream ends after a while and the browser opens it again (EventSource does, after
-#: RETRY_MS): no stream outlives a service that is stopping for longer than that.
-STREAM_SECONDS, RETRY_MS = 30.0, 1000
+#: Over how long pages/s is taken.
+WINDOW = 10.0
 
 
 @router.get("/runs", response_class=HTMLResponse)
@@ -142,32 +138,21 @@ async def events(
     """The run's progress as Server-Sent Events, a ``progress`` event each time it moves
     and ``end`` once it is done or failed."""
     run_of(service, run_id, session)
+    seen: deque[tuple[float, int]] = deque()
 
-    async def stream() -> AsyncIterator[str]:
-        seen: deque[tuple[float, int]] = deque()
-        last = None
-        yield f"retry: {RETRY_MS}\n\n"
-        ends = time.monotonic() + STREAM_SECONDS
-        while not await request.is_disconnected() and time.monotonic() < ends:
-            row = await asyncio.to_thread(run_of, service, run_id, session)
-            now = time.monotonic()
-            seen.append((now, row.pages_done))
-            while now - seen[0][0] > WINDOW:
-                seen.popleft()
-            span, moved = now - seen[0][0], row.pages_done - seen[0][1]
-            rate = moved / span if span > 0 and moved > 0 else 0.0
-            left = row.pages_total - row.pages_done
-            state = {
-                "state": row.state, "done": row.pages_done, "total": row.pages_total,
-                "rate": round(rate, 1), "eta": round(left / rate) if rate else None,
-            }  # fmt: skip
-            if state != last:
-                yield f"event: progress\ndata: {json.dumps(state)}\n\n"
-                last = state
-            if row.state in ("done", "failed"):
-                yield f"event: end\ndata: {json.dumps({'state': row.state})}\n\n"
-                return
-            await asyncio.sleep(TICK)
+    def read() -> dict[str, object]:
+        """The run's state, pages, and pages/s over the last ``WINDOW`` seconds."""
+        row = run_of(service, run_id, session)
+        now = time.monotonic()
+        seen.append((now, row.pages_done))
+        while now - seen[0][0] > WINDOW:
+            seen.popleft()
+        span, moved = now - seen[0][0], row.pages_done - seen[0][1]
+        rate = moved / span if span > 0 and moved > 0 else 0.0
+        left = row.pages_total - row.pages_done
+        return {
+            "state": row.state, "done": row.pages_done, "total": row.pages_total,
+            "rate": round(rate, 1), "eta": round(left / rate) if rate else None,
+        }  # fmt: skip
 
-    headers = {"cache-control": "no-store", "x-accel-buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+    return event_stream(request, read)

@@ -6,12 +6,16 @@ forms. Labels are Japanese, for the operators of a 健保組合 who use it.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
 from generator.api.guards import SESSION
@@ -90,6 +94,35 @@ def received(path: str | Path) -> str:
 
 
 _PAGES.env.filters["received"] = received
+
+
+#: How often a progress stream reads its state. A stream ends after STREAM_SECONDS and the
+#: browser opens it again (EventSource does, after RETRY_MS): no stream outlives a service
+#: that is stopping for longer than that.
+TICK, STREAM_SECONDS, RETRY_MS = 0.5, 30.0, 1000
+
+
+def event_stream(request: Request, read: Callable[[], dict[str, object]]) -> StreamingResponse:
+    """Server-Sent Events of what ``read`` returns (read in a thread, off the event loop,
+    every ``TICK``): a ``progress`` event each time it changes, and ``end`` once its
+    ``state`` is done or failed."""
+
+    async def stream() -> AsyncIterator[str]:
+        yield f"retry: {RETRY_MS}\n\n"
+        last = None
+        ends = time.monotonic() + STREAM_SECONDS
+        while not await request.is_disconnected() and time.monotonic() < ends:
+            state = await asyncio.to_thread(read)
+            if state != last:
+                yield f"event: progress\ndata: {json.dumps(state)}\n\n"
+                last = state
+            if state["state"] in ("done", "failed"):
+                yield f"event: end\ndata: {json.dumps({'state': state['state']})}\n\n"
+                return
+            await asyncio.sleep(TICK)
+
+    headers = {"cache-control": "no-store", "x-accel-buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
 def session_of(request: Request) -> Session | None:

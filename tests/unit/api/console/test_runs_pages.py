@@ -234,10 +234,10 @@ def test_a_large_delivery_streams_into_the_zip_block_by_block(tmp_path: Path) ->
 def test_a_running_runs_stream_moves_with_it_and_ends_for_the_browser_to_reopen(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.api.console import runs_pages
+    from generator.api.console import views
 
-    monkeypatch.setattr(runs_pages, "STREAM_SECONDS", 1.2)
-    monkeypatch.setattr(runs_pages, "TICK", 0.1)
+    monkeypatch.setattr(views, "STREAM_SECONDS", 1.2)
+    monkeypatch.setattr(views, "TICK", 0.1)
     client = browser(app)
     csrf = sign_in(client, KEY_A)
     answer = client.post(
