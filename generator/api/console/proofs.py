@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from generator.api.console.auth import checked, signed_in
 from generator.api.console.proof_jobs import PENDING_LIMIT, ProofJob, ProofJobs
-from generator.api.console.views import event_stream, page
+from generator.api.console.views import event_stream, insurer_and_date, page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
 from generator.outputs import private_binary
@@ -101,19 +101,14 @@ def ask(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     jobs = jobs_of(request)
     files = [t for t in templates or [] if t.filename]
     problems: dict[str, str] = {}
-    if profile not in service.profile_ids():
-        problems["profile"] = "保険者を選んでください。"
-    try:
-        issued = date.fromisoformat(issue_date)
-    except ValueError:
-        problems["issue_date"] = "交付年月日を YYYY-MM-DD で入力してください。"
+    issued = insurer_and_date(service.profile_ids(), profile, issue_date, problems)
     earlier = jobs.get(compare, session.caller) if _ID.fullmatch(compare) else None
     if compare and (earlier is None or earlier.state != "done"):
         problems["compare"] = "比べる校正を、作成済みのものから選び直してください。"
     if (found := _templates_problem(files)) is not None:
         problems["templates"] = found
     values = {"profile": profile, "issue_date": issue_date, "compare": compare}
-    if problems:
+    if problems or issued is None:
         return _list(request, service, session, 422, problems, values)
     job_id, folder = jobs.new_folder()
     try:

@@ -20,7 +20,7 @@ from generator.api.console.run_files import (
     errors_table,
     run_of,
 )
-from generator.api.console.views import event_stream, page
+from generator.api.console.views import event_stream, insurer_and_date, page
 from generator.api.service import Service, service_of
 from generator.api.sessions import PATH, Session
 from generator.batch import RunKind
@@ -79,15 +79,10 @@ async def submit(  # noqa: PLR0917 - FastAPI takes form fields as parameters
     problems: dict[str, str] = {}
     if records is None or not records.filename:
         problems["records"] = "会員ファイルを選んでください。"
-    if profile not in service.profile_ids():
-        problems["profile"] = "保険者を選んでください。"
+    issued = insurer_and_date(service.profile_ids(), profile, issue_date, problems)
     if kind not in KIND_VALUES:
         problems["kind"] = "交付の種類を選んでください。"
-    try:
-        issued = date.fromisoformat(issue_date)
-    except ValueError:
-        problems["issue_date"] = "交付年月日を YYYY-MM-DD で入力してください。"
-    if problems or records is None:
+    if problems or records is None or issued is None:
         return _form(request, service, 422, values=values, problems=problems)
     try:
         row = await asyncio.to_thread(

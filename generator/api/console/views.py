@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -123,6 +123,20 @@ def event_stream(request: Request, read: Callable[[], dict[str, object]]) -> Str
 
     headers = {"cache-control": "no-store", "x-accel-buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+def insurer_and_date(
+    profiles: Collection[str], profile: str, issue_date: str, problems: dict[str, str]
+) -> date | None:
+    """The two fields every console form has, the insurer (保険者) and the issue date
+    (交付年月日): the date, or None with each problem put beside its field in ``problems``."""
+    if profile not in profiles:
+        problems["profile"] = "保険者を選んでください。"
+    try:
+        return date.fromisoformat(issue_date)
+    except ValueError:
+        problems["issue_date"] = "交付年月日を YYYY-MM-DD で入力してください。"
+        return None
 
 
 def session_of(request: Request) -> Session | None:
