@@ -67,6 +67,21 @@ class RunRow:
         return str(Path(self.input).parent / "out")
 
 
+#: A run's columns, in RunRow's order.
+_COLUMNS = (
+    "id, owner, state, kind, profile, issue_date, input, pages_done, pages_total, counts, error"
+)
+
+
+def _row(found: tuple[object, ...]) -> RunRow:
+    (rid, who, state, kind, profile, issued, upload, done, total, counts, error) = found
+    return RunRow(
+        str(rid), str(who), str(state), str(kind), str(profile),
+        date.fromisoformat(str(issued)), str(upload), int(str(done)), int(str(total)),
+        None if counts is None else str(counts), None if error is None else str(error),
+    )  # fmt: skip
+
+
 class RunManager:
     """Accepts runs, executes them in order, answers for their state."""
 
@@ -143,13 +158,12 @@ class RunManager:
 
     def page(self, owner: str, *, offset: int, limit: int) -> tuple[list[RunRow], int]:
         """``owner``'s runs, newest first, ``limit`` from ``offset``; and how many in all."""
-        ids = self._sql(
-            "SELECT id FROM runs WHERE owner = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+        rows = self._sql(
+            f"SELECT {_COLUMNS} FROM runs WHERE owner = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
             (owner, limit, offset),
         )
         ((total,),) = self._sql("SELECT COUNT(*) FROM runs WHERE owner = ?", (owner,))
-        rows = [self._find(str(run_id)) for (run_id,) in ids]
-        return [row for row in rows if row is not None], int(str(total))
+        return [_row(found) for found in rows], int(str(total))
 
     def get(self, run_id: str, owner: str) -> RunRow | None:
         """The run, if it exists and belongs to ``owner`` (others' runs do not exist)."""
@@ -157,19 +171,8 @@ class RunManager:
         return found if found is not None and found.owner == owner else None
 
     def _find(self, run_id: str) -> RunRow | None:
-        rows = self._sql(
-            "SELECT id, owner, state, kind, profile, issue_date, input, pages_done, "
-            "pages_total, counts, error FROM runs WHERE id = ?",
-            (run_id,),
-        )
-        if not rows:
-            return None
-        (rid, who, state, kind, profile, issued, upload, done, total, counts, error) = rows[0]
-        return RunRow(
-            str(rid), str(who), str(state), str(kind), str(profile),
-            date.fromisoformat(str(issued)), str(upload), int(str(done)), int(str(total)),
-            None if counts is None else str(counts), None if error is None else str(error),
-        )  # fmt: skip
+        rows = self._sql(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,))
+        return _row(rows[0]) if rows else None
 
     def counts_by_state(self) -> dict[str, int]:
         rows = self._sql("SELECT state, COUNT(*) FROM runs GROUP BY state")
