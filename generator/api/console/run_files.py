@@ -170,15 +170,22 @@ def delivery_pdf(
     return FileResponse(path, media_type="application/pdf", filename=file, headers=_PRIVATE)
 
 
+#: The run's own files offered for download, with their media types.
+_RUN_FILES = {"manifest.json": "application/json", "errors.csv": "text/csv; charset=utf-8"}
+
+
+def _run_file(service: Service, run_id: str, session: Session, name: str) -> FileResponse:
+    path = service.finished(run_id, session.caller) / name
+    return FileResponse(path, media_type=_RUN_FILES[name], filename=name, headers=_PRIVATE)
+
+
 @router.get("/manifest.json")
 def manifest(
     run_id: str,
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> FileResponse:
-    path = service.finished(run_id, session.caller) / "manifest.json"
-    return FileResponse(path, media_type="application/json", filename="manifest.json",
-                        headers=_PRIVATE)  # fmt: skip
+    return _run_file(service, run_id, session, "manifest.json")
 
 
 @router.get("/errors.csv")
@@ -187,9 +194,7 @@ def errors_csv(
     service: Annotated[Service, Depends(service_of)],
     session: Annotated[Session, Depends(signed_in)],
 ) -> FileResponse:
-    path = service.finished(run_id, session.caller) / "errors.csv"
-    return FileResponse(path, media_type="text/csv; charset=utf-8", filename="errors.csv",
-                        headers=_PRIVATE)  # fmt: skip
+    return _run_file(service, run_id, session, "errors.csv")
 
 
 @router.get("/deliveries.zip")
