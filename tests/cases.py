@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+
+from pypdf import PdfWriter
 
 from generator.facts import MemberFacts, decide
 from generator.profiles import Profile, load_profile
@@ -64,3 +67,13 @@ def facts(variant: str, *, elderly: bool = False, insurer: Profile | None = None
         changes["birth_date"] = ELDERLY_BIRTH
     member = parse_record(base_record(**changes), where=variant)
     return decide(member, insurer or profile(), ISSUE)
+
+
+def blank_pdf(pages: int, size: tuple[float, float] = (595, 842)) -> bytes:
+    """A PDF of ``pages`` blank pages, A4 unless ``size`` (points) says otherwise."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(*size)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -58,6 +59,20 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 90)
             pass
         time.sleep(0.2)
     raise AssertionError("the service did not become ready")
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``python -m generator serve`` on a free port, ready: its address and process;
+    stopped, with its converters, when the block ends."""
+    port = free_port()
+    process = start(["serve", "--port", str(port)], env, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, process)
+        yield base, process
+    finally:
+        stop(process)
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ROOT, SAMPLE
-from tests.integration.processes import free_port, service_env, start, stop, wait_ready
+from tests.integration.processes import service_env, serving
 
 pytestmark = pytest.mark.libreoffice
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,21 +48,15 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     if not CHROMIUM.is_file():
         pytest.fail("Debian's chromium is not installed: `make test` installs it")
     folder = tmp_path_factory.mktemp("console")
-    port = free_port()
     env = service_env(
         folder / "var", GENERATOR_API_KEYS=f"{KEY_A},{KEY_B}", GENERATOR_MAX_UPLOAD_BYTES=str(LIMIT)
     )
-    process = start(["serve", "--port", str(port)], env, folder / "service.log")
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
-    try:
-        wait_ready(f"http://127.0.0.1:{port}", process)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            yield Console(f"http://127.0.0.1:{port}", browser, folder / "service.log")
-            browser.close()
-    finally:
-        stop(process)
+    with serving(env, folder / "service.log") as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield Console(base, browser, folder / "service.log")
+        browser.close()
 
 
 #: What every page is checked for as its screenshot is taken: Japanese as its language,

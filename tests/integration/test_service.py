@@ -20,6 +20,7 @@ from tests.integration.processes import (
     free_port,
     kill,
     service_env,
+    serving,
     start,
     stop,
     wait_ready,
@@ -38,15 +39,9 @@ class Running(NamedTuple):
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     folder = tmp_path_factory.mktemp("service")
-    port = free_port()
     log = folder / "service.log"
-    process = start(["serve", "--port", str(port)], service_env(folder / "var"), log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, process)
+    with serving(service_env(folder / "var"), log) as (base, process):
         yield Running(base, log, process.pid)
-    finally:
-        stop(process)
 
 
 def _submitted(value: object) -> list[str]:

@@ -8,18 +8,17 @@ import base64
 import csv
 import dataclasses
 import hashlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfWriter
 
 from generator.batch import RunConfig, run
 from generator.distributed import CeleryBatches
 from generator.errors import DistributedError
 from generator.render.convert.base import FakeConverter
+from tests.cases import blank_pdf
 from tests.unit.distributed.conftest import Answer, Rogue
 
 
@@ -42,15 +41,6 @@ def _with_bytes(item: dict[str, Any], data: bytes) -> None:
     item["sha256"] = hashlib.sha256(data).hexdigest()
 
 
-def _blank_pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(595, 842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def _name(name: str) -> Callable[[Answer, Path], Answer]:
     def forge(answer: Answer, _: Path) -> Answer:
         _delivery(answer)["file"] = name
@@ -71,7 +61,7 @@ def _zeros(answer: Answer, _: Path) -> Answer:
 
 def _other_pdf(answer: Answer, _: Path) -> Answer:
     """Another PDF's bytes, with the first one's sha256 still claimed."""
-    _delivery(answer)["data"] = base64.b64encode(_blank_pdf(2)).decode()
+    _delivery(answer)["data"] = base64.b64encode(blank_pdf(2)).decode()
     return answer
 
 

@@ -28,15 +28,10 @@ from generator.render.pdf import (
     split,
     unembedded_fonts,
 )
+from tests.cases import blank_pdf
 
-
-def _pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(595.3, 841.9)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+#: A4 in points, as LibreOffice writes it.
+A4 = (595.3, 841.9)
 
 
 META = Metadata(
@@ -45,15 +40,15 @@ META = Metadata(
 
 
 def test_split_by_pages_each() -> None:
-    parts = list(split(read_chunk(_pdf(6), 2, 3), 2))
+    parts = list(split(read_chunk(blank_pdf(6, A4), 2, 3), 2))
     assert [len(p.pages) for p in parts] == [2, 2, 2]
     with pytest.raises(ConversionError, match="overflowed"):
-        read_chunk(_pdf(5), 2, 3)
+        read_chunk(blank_pdf(5, A4), 2, 3)
 
 
 def test_finish_is_deterministic_and_carries_metadata() -> None:
-    first = finish(next(split(read_chunk(_pdf(1), 1, 1), 1)), META)
-    second = finish(next(split(read_chunk(_pdf(1), 1, 1), 1)), META)
+    first = finish(next(split(read_chunk(blank_pdf(1, A4), 1, 1), 1)), META)
+    second = finish(next(split(read_chunk(blank_pdf(1, A4), 1, 1), 1)), META)
     assert first == second
     reader = PdfReader(io.BytesIO(first))
     assert reader.metadata is not None
@@ -61,7 +56,8 @@ def test_finish_is_deterministic_and_carries_metadata() -> None:
     assert reader.metadata.author == "テスト健康保険組合"
     assert reader.metadata["/CreationDate"] == "D:20251201000000+09'00'"
     other = finish(
-        next(split(read_chunk(_pdf(1), 1, 1), 1)), Metadata("x", "y", "z", date(2025, 12, 2))
+        next(split(read_chunk(blank_pdf(1, A4), 1, 1), 1)),
+        Metadata("x", "y", "z", date(2025, 12, 2)),
     )
     assert other != first
     assert reader.trailer["/ID"][0] != b"\0" * 16
@@ -72,7 +68,7 @@ def test_pdf_date() -> None:
 
 
 def test_page_size_check() -> None:
-    pdf = _pdf(1)
+    pdf = blank_pdf(1, A4)
     assert page_sizes(pdf) == [(595.3, 841.9)]
     check_page_size(pdf, (595.3, 841.9), "t")
     with pytest.raises(OutputError, match=r"not 283\.5"):
@@ -80,7 +76,7 @@ def test_page_size_check() -> None:
 
 
 def test_blank_pages_use_no_fonts() -> None:
-    assert unembedded_fonts(_pdf(1)) == []
+    assert unembedded_fonts(blank_pdf(1, A4)) == []
 
 
 def test_fake_converter_counts_page_breaks() -> None:
@@ -101,7 +97,7 @@ def test_fake_converter_counts_page_breaks() -> None:
 def test_a_chunk_is_counted_without_listing_its_pages() -> None:
     """Listed, a page is ~7 KB of objects, held by a bulk run's chunk from its conversion to
     its batch's assembly: the page tree's own count is read instead."""
-    reader = read_chunk(_pdf(6), 2, 3)
+    reader = read_chunk(blank_pdf(6, A4), 2, 3)
     assert reader.flattened_pages is None
     assert len(reader.pages) == 6
 

@@ -3,7 +3,6 @@ executed. Finished runs are laid out on disk as the bulk run leaves them."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import date
@@ -12,11 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pypdf import PdfWriter
 
 from generator.api import Settings, create_app
 from generator.api.settings import caller
 from generator.batch import RunKind
+from tests.cases import blank_pdf
 from tests.conftest import PROFILES
 
 KEY_A, KEY_B = "console-key-a-0123456789", "console-key-b-0123456789"
@@ -59,15 +58,6 @@ def sign_in(client: TestClient, key: str) -> str:
     return hidden(client.get("/console/runs").text, "csrf")
 
 
-def pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(595, 842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def owner(app: FastAPI, key: str) -> str:
     name = caller(key, app.state.service.key_hashes)
     assert name is not None
@@ -93,7 +83,7 @@ def finished(app: FastAPI, owner: str, deliveries: dict[str, tuple[str, int]]) -
     (out / "deliveries").mkdir()
     files = []
     for name, (postcode, pages) in deliveries.items():
-        (out / "deliveries" / name).write_bytes(pdf(pages))
+        (out / "deliveries" / name).write_bytes(blank_pdf(pages))
         code = name.rsplit("_", 1)[1].removesuffix(".pdf")
         files.append(
             {

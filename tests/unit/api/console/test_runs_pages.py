@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from PIL import Image
 
 from tests.conftest import base_record
@@ -20,6 +21,18 @@ from tests.unit.api.console.conftest import KEY_A, browser, finished, make_app, 
 
 CSV = (",".join(base_record()) + "\n" + ",".join(map(str, base_record().values())) + "\n").encode()
 FORM = {"profile": "kenpo-fy3", "kind": "enrolment", "issue_date": "2025-12-01"}
+
+
+def _submit(
+    client: TestClient,
+    csrf: str,
+    records: tuple[str, bytes] | tuple[str, bytes, str] = ("members.csv", CSV, "text/csv"),
+    **changes: str,
+) -> Response:
+    """The new-run form sent as the browser sends it, with ``changes`` to its fields."""
+    return client.post(
+        "/console/runs", data={**FORM, **changes, "csrf": csrf}, files={"records": records}
+    )
 
 
 def _problems(html: str) -> dict[str, str]:
@@ -39,11 +52,7 @@ def test_the_form_offers_the_profiles_and_todays_date_in_wareki(app: FastAPI) ->
 def test_a_run_is_stored_for_its_caller_and_its_page_follows(app: FastAPI) -> None:
     client = browser(app)
     csrf = sign_in(client, KEY_A)
-    answer = client.post(
-        "/console/runs",
-        data={**FORM, "csrf": csrf},
-        files={"records": ("members.csv", CSV, "text/csv")},
-    )
+    answer = _submit(client, csrf)
     assert answer.status_code == 303
     run_id = answer.headers["location"].rsplit("/", 1)[1]
     row = app.state.service.runs.get(run_id, owner(app, KEY_A))
@@ -70,11 +79,7 @@ def test_a_refused_field_is_named_beside_it_and_nothing_is_kept(
 ) -> None:
     client = browser(app)
     csrf = sign_in(client, KEY_A)
-    answer = client.post(
-        "/console/runs",
-        data={**FORM, **change, "csrf": csrf},
-        files={"records": ("members.csv", CSV, "text/csv")},
-    )
+    answer = _submit(client, csrf, **change)
     assert answer.status_code == 422
     assert words in _problems(answer.text)[field]
     assert 'aria-invalid="true"' in answer.text
@@ -84,11 +89,7 @@ def test_a_refused_field_is_named_beside_it_and_nothing_is_kept(
 def test_an_unreadable_file_is_refused_beside_the_file_field(app: FastAPI) -> None:
     client = browser(app)
     csrf = sign_in(client, KEY_A)
-    answer = client.post(
-        "/console/runs",
-        data={**FORM, "csrf": csrf},
-        files={"records": ("m.jsonl", b'{"record_id": 1}\n{broken\n')},
-    )
+    answer = _submit(client, csrf, records=("m.jsonl", b'{"record_id": 1}\n{broken\n'))
     assert answer.status_code == 422
     assert "line 2" in _problems(answer.text)["records"]
     assert list(app.state.service.runs.root.iterdir()) == []
@@ -98,11 +99,7 @@ def test_a_file_over_the_limit_gets_a_page_before_its_body_is_read(tmp_path: Pat
     app = make_app(tmp_path / "var", max_upload_bytes=2048)
     client = browser(app)
     csrf = sign_in(client, KEY_A)
-    answer = client.post(
-        "/console/runs",
-        data={**FORM, "csrf": csrf},
-        files={"records": ("members.csv", b"x" * 4096)},
-    )
+    answer = _submit(client, csrf, records=("members.csv", b"x" * 4096))
     assert answer.status_code == 413
     assert answer.headers["content-type"].startswith("text/html")
     assert "ファイルが大きすぎます" in answer.text
@@ -240,11 +237,7 @@ def test_a_running_runs_stream_moves_with_it_and_ends_for_the_browser_to_reopen(
     monkeypatch.setattr(views, "TICK", 0.1)
     client = browser(app)
     csrf = sign_in(client, KEY_A)
-    answer = client.post(
-        "/console/runs",
-        data={**FORM, "csrf": csrf},
-        files={"records": ("members.csv", CSV, "text/csv")},
-    )
+    answer = _submit(client, csrf)
     run_id = answer.headers["location"].rsplit("/", 1)[1]
     manager = app.state.service.runs
     manager._set(run_id, state="running", pages_done=40, pages_total=100)
